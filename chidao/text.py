@@ -4,8 +4,9 @@
 - ``fold``: lower-case, accents removed, đ→d ("Sở Y tế" → "so y te").
 - ``syllables``: the syllable tokens of a text (one-letter syllables kept: "Y" in "Sở Y tế").
 - ``DOCNUM_RE`` / ``docnum_key``: document numbers ("570/CĐ-TTg", "1632 / CĐ - TTg",
-  "12-CT/TU", "24/2014/NĐ-CP") found as one unit and compared by a folded key
-  (no spaces, upper case, Đ→D), so they stay whole tokens.
+  "12-CT/TU", "24/2014/NĐ-CP", "66.7/2025/NQ-CP", "570/cđ-ttg") found as one unit and compared by a
+  folded key (no spaces, upper case, Đ→D, Latin letters), so they stay whole tokens.
+- ``latinize``: Cyrillic/Greek look-alike letters → Latin, keeping offsets.
 """
 
 from __future__ import annotations
@@ -16,14 +17,45 @@ from functools import lru_cache
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
-# A document number: a number, optionally a year, then one or more symbol parts separated by
-# "/" or "-", the first symbol starting with a capital letter. Spaces around the separators are
-# tolerated because PDFs and typists insert them ("1632 / CĐ - TTg", "13/CT- TTg").
+# A document number: a number (optionally decimal "66.7" or lettered "15a"), optionally a year,
+# then one or more symbol parts separated by "/" or "-", the first symbol starting with a capital
+# letter, optionally a trailing year ("1025/PLYK/2025"). Spaces around the separators are tolerated
+# because PDFs and typists insert them ("1632 / CĐ - TTg", "13/CT- TTg"). A symbol part is an upper-case
+# code that may end in one lower-case letter ("TTg", "TTr", "CTr"), carry digits ("QH15"), join codes
+# with "&" ("BNN&MT", "QLN& TTBĐS") and a dotted suffix ("VPCP-V.I"); so "01 - Danh mục" is not a number.
+# A second alternative accepts all-lower-case symbols ("570/cđ-ttg") when there are at least two parts.
+# Cyrillic/Greek letters that look like Latin capitals are accepted inside symbols (PDF text layers mix
+# them in: "BТС" with a Cyrillic Т); ``docnum_key``/``docnum_display`` map them to Latin.
+_LOOKALIKE_PAIRS = {
+    # Cyrillic
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o",
+}  # fmt: skip
+#: ``str.translate`` table mapping Cyrillic/Greek look-alike letters to Latin (one char to one char).
+LATIN_LOOKALIKES = str.maketrans(_LOOKALIKE_PAIRS)
+_LA_UP = "".join(c for c in _LOOKALIKE_PAIRS if c.isupper())
+_UP = f"A-ZĐ{_LA_UP}"
+_DASHES = "\\-\u2010\u2011\u2012\u2013"  # hyphen-minus, hyphen, non-breaking hyphen, figure/en dash
+_SEP = rf"\s?[/{_DASHES}]\s?"
 _NUM = r"\d{1,6}(?:\.\d{1,3})?[a-zA-Z]?"
 _YEAR = r"(?:\s?/\s?(?:19|20)\d{2})"
-_SYM = r"[A-ZĐ][A-ZĐa-zđ0-9&]*"
-DOCNUM_PATTERN = rf"(?<![\w/.\-]){_NUM}{_YEAR}?(?:\s?[/\-]\s?{_SYM})+(?![\w])"
+_CODE = rf"[{_UP}][{_UP}0-9]*[a-zđ]?[0-9]*"
+_SYM = rf"{_CODE}(?:\s?&\s?{_CODE})*(?:\.[{_UP}][{_UP}0-9]{{0,3}}(?!\w|\.\w))?"
+_LSYM = r"[a-zđ][a-zđ0-9]{0,9}"
+_ANYSYM = rf"(?:{_SYM}|{_LSYM})"
+_TAIL = rf"{_YEAR}?(?![\w&]|\s?:\s?\d)"
+DOCNUM_PATTERN = (
+    # not after "08-MT:" ("QCVN 08-MT:2015/BTNMT", a standard) but after "Số:" / "SO:"
+    rf"(?<![\w/.{_DASHES}])(?<!\d:)(?<![A-Z][A-NP-Z]:)(?<![A-RT-Z]O:){_NUM}{_YEAR}?"
+    rf"(?:(?:{_SEP}{_SYM})+|{_SEP}{_LSYM}(?:{_SEP}{_ANYSYM})+){_TAIL}"
+)
 DOCNUM_RE = re.compile(DOCNUM_PATTERN)
+_DASH_RE = re.compile(f"[{_DASHES}]")
 
 _SPACES_RE = re.compile(r"\s+")
 
@@ -57,14 +89,21 @@ def folded_syllables(text: str) -> list[str]:
     return [_fold_word(w) for w in syllables(text)]
 
 
+def latinize(text: str) -> str:
+    """Map Cyrillic/Greek look-alike letters to Latin; the length (and so every offset) is kept."""
+    return text.translate(LATIN_LOOKALIKES)
+
+
 def docnum_key(number: str) -> str:
-    """Comparison key of a document number: no spaces, no accents, Đ→D, upper case."""
-    return _fold_word(_SPACES_RE.sub("", nfc(number))).upper()
+    """Comparison key of a document number: no spaces, no accents, Đ→D, upper case, Latin letters,
+    every dash variant as "-"."""
+    return _fold_word(docnum_display(number)).upper()
 
 
 def docnum_display(number: str) -> str:
-    """A document number as printed, with the spaces typists put around separators removed."""
-    return _SPACES_RE.sub("", nfc(number))
+    """A document number as printed, with the spaces typists put around separators removed
+    (and look-alike Cyrillic/Greek letters and dash variants mapped to Latin letters and "-")."""
+    return _DASH_RE.sub("-", latinize(_SPACES_RE.sub("", nfc(number))))
 
 
 def find_docnums(text: str) -> list[re.Match[str]]:

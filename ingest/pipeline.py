@@ -1,0 +1,219 @@
+"""``ingest_paths``: files in, index out. The orchestration behind ``chidao ingest`` and UI uploads.
+
+For every file: unchanged files (same size and mtime, or same bytes) are skipped without parsing;
+new and changed ones go load → normalize → structure → extract → chunk and are stored in a new
+index generation; a file whose content is already indexed under another name is linked to that
+document instead of indexed twice. Then the passages whose embedding is not cached are embedded
+(batch by batch, each batch cached at once, so a killed run resumes where it stopped) and the new
+generation is published. A file that fails is reported in ``failed`` and never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from chidao.config import Settings
+from chidao.records import Document, Failure, IngestReport
+from ingest.index import IndexWriter, doc_id_for
+
+logger = logging.getLogger(__name__)
+
+#: progress(fraction 0..1, message in Vietnamese)
+ProgressFn = Callable[[float, str], None]
+EMBED_BATCH = 64
+
+
+def path_key(path: Path | str) -> str:
+    """The text under which a file is recorded: its absolute path, lossless for non-UTF-8 names."""
+    raw = os.fsencode(os.path.abspath(path))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "hex:" + raw.hex()
+
+
+def key_exists(key: str) -> bool:
+    return os.path.exists(bytes.fromhex(key[4:]) if key.startswith("hex:") else key)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def build_document(loaded, settings: Settings, canon=None) -> Document:
+    """Parse one loaded file into a Document (no index, no model)."""
+    from ingest.agencies import AgencyCanon
+    from ingest.assignments import extract_assignments
+    from ingest.chunk import chunk_document
+    from ingest.extract import extract_metadata
+    from ingest.load import LoadError
+    from ingest.normalize import normalize
+    from ingest.references import extract_references
+    from ingest.structure import parse_blocks
+
+    norm = normalize(loaded)
+    if not norm.text.strip():
+        raise LoadError("no_text", "Tệp không có nội dung chữ nào để đưa vào chỉ mục.")
+    doc_id = doc_id_for(norm.text)
+    blocks = parse_blocks(norm.text)
+    meta = extract_metadata(norm.text)
+    references = extract_references(norm.text, own_number=meta.number)
+    canon = canon if canon is not None else AgencyCanon.from_settings(settings)
+    assignments = extract_assignments(norm.text, blocks, canon)
+    chunks = chunk_document(
+        doc_id,
+        norm,
+        blocks,
+        size=settings.chunk_size,
+        overlap=settings.chunk_overlap,
+        min_size=settings.chunk_min,
+    )
+    return Document(
+        doc_id=doc_id,
+        source=loaded.source,
+        sources=[loaded.source],
+        format=loaded.format,
+        text=norm.text,
+        page_starts=norm.page_starts,
+        meta=meta,
+        chunks=chunks,
+        references=references,
+        assignments=assignments,
+        warnings=[*loaded.warnings, *norm.warnings],
+    )
+
+
+def _report_progress(progress: ProgressFn | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(1.0, max(0.0, fraction)), message)
+
+
+def ingest_paths(
+    paths: Iterable[Path | str],
+    settings: Settings,
+    *,
+    prune: bool = False,
+    rebuild: bool = False,
+    encoder=None,
+    progress: ProgressFn | None = None,
+    show_progress: bool = False,
+) -> IngestReport:
+    """Add, update (and with ``prune`` remove) documents; returns what happened."""
+    from tqdm import tqdm
+
+    from ingest.agencies import AgencyCanon
+    from ingest.load import LoadError, iter_files, load_file
+
+    report = IngestReport()
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            report.failed.append(
+                Failure(source=str(root), error="Không tìm thấy tệp hoặc thư mục này.", code="not_found")
+            )
+    files = list(iter_files([r for r in roots if r.exists()], exclude=settings.index))
+    canon = AgencyCanon.from_settings(settings)
+
+    with IndexWriter(settings.index, settings.model, rebuild=rebuild, lock_timeout=settings.lock_timeout) as w:
+        bar = tqdm(files, desc="Đọc tệp", unit="tệp", disable=not show_progress, leave=False)
+        for i, (path, source) in enumerate(bar):
+            _report_progress(progress, 0.5 * i / max(1, len(files)), f"Đang đọc {Path(source).name}")
+            key = path_key(path)
+            try:
+                st = path.stat()
+                known = w.source(key)
+                file_hash = None
+                if known is not None:
+                    row = w.db.execute("SELECT size, mtime FROM sources WHERE path=?", (key,)).fetchone()
+                    if row and row[0] == st.st_size and row[1] == st.st_mtime:
+                        report.unchanged += 1
+                        continue
+                    file_hash = file_sha256(path)
+                    if file_hash == known[1]:
+                        w.link_source(key, source, known[0], file_hash, st.st_size, st.st_mtime)
+                        report.unchanged += 1
+                        continue
+                loaded = load_file(path, source)
+                doc = build_document(loaded, settings, canon)
+            except LoadError as exc:
+                report.failed.append(Failure(source=source, error=exc.message, code=exc.code))
+                logger.warning("skipped %s: %s", source, exc.code)
+                continue
+            except OSError as exc:
+                report.failed.append(
+                    Failure(source=source, error=f"Không đọc được tệp ({exc.strerror or exc}).", code="unreadable")
+                )
+                continue
+            except Exception:  # a bug on one file must not lose the others
+                logger.exception("failed to process %s", source)
+                report.failed.append(
+                    Failure(
+                        source=source,
+                        error="Lỗi nội bộ khi xử lý tệp này; các tệp khác vẫn được nạp. Hãy báo cho quản trị viên.",
+                        code="internal_error",
+                    )
+                )
+                continue
+            if known is not None:
+                w.unlink_source(key)
+            if w.has_document(doc.doc_id):
+                report.duplicates.append({"source": source, "same_as": w.document_source(doc.doc_id) or ""})
+            else:
+                w.add_document(doc)
+            w.link_source(key, source, doc.doc_id, loaded.file_hash, st.st_size, st.st_mtime)
+            if known is not None:
+                report.updated += 1
+            else:
+                report.added += 1
+
+        if prune:
+            for key in w.source_paths():
+                if not key_exists(key):
+                    w.unlink_source(key)
+                    report.removed += 1
+
+        todo = w.passages_to_embed()
+        dim = None
+        if todo:
+            if encoder is None:
+                from ingest.embed import make_encoder
+
+                encoder = make_encoder(settings)
+            _report_progress(progress, 0.5, f"Đang tính véc-tơ cho {len(todo)} đoạn")
+            ebar = tqdm(total=len(todo), desc="Tính véc-tơ", unit="đoạn", disable=not show_progress, leave=False)
+            for start in range(0, len(todo), EMBED_BATCH):
+                batch = todo[start : start + EMBED_BATCH]
+                vectors = encoder.encode_passages([t for _, t in batch])
+                w.cache.put(settings.model, [h for h, _ in batch], vectors)
+                report.embedded += len(batch)
+                ebar.update(len(batch))
+                _report_progress(
+                    progress,
+                    0.5 + 0.45 * (start + len(batch)) / len(todo),
+                    f"Đã tính {start + len(batch)}/{len(todo)} đoạn",
+                )
+            ebar.close()
+            dim = encoder.dim
+        _report_progress(progress, 0.97, "Đang ghi chỉ mục")
+        report.chunks = w.chunk_count()
+        w.commit(dim)
+    _report_progress(progress, 1.0, "Xong")
+    return report
+
+
+def remove_documents(doc_ids: Iterable[str], settings: Settings) -> list[str]:
+    """Delete documents from the index; returns the file paths they were ingested from."""
+    paths: list[str] = []
+    with IndexWriter(settings.index, settings.model, lock_timeout=settings.lock_timeout) as w:
+        for doc_id in doc_ids:
+            paths.extend(w.remove_document(doc_id))
+        w.commit(None)
+    return paths

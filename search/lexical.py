@@ -1,0 +1,114 @@
+"""BM25 over Vietnamese syllables (bm25s), accent-folded beside exact, document numbers whole.
+
+Tokens of a passage:
+- every syllable accent-folded and lower-cased ("Sở Y tế" → so, y, te), so queries typed
+  without accents match;
+- ``=`` + the exact syllable where it carries accents (=sở, =tế), so accented queries prefer
+  the exact spelling;
+- folded syllable bigrams (so_y, y_te): Vietnamese words are multi-syllable, bigrams restore
+  some word order;
+- ``#`` + the folded key of each document number (#570/CD-TTG), whatever its spacing.
+Queries are tokenised the same way, except that an accent-free query gets no exact tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from chidao.text import DOCNUM_RE, docnum_key, fold, has_accents, syllables
+
+logger = logging.getLogger(__name__)
+
+# Question words carry no topical content; they would only match noise.
+QUERY_STOPWORDS = frozenset(["gì", "nào", "ai", "đâu", "sao", "bao", "nhiêu", "hãy", "nêu", "liệt", "kê"])
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in QUERY_STOPWORDS)
+
+
+def _syllable_tokens(text: str, exact: bool) -> list[str]:
+    words = syllables(text)
+    folded = [fold(w) for w in words]
+    tokens = list(folded)
+    if exact:
+        tokens.extend("=" + w for w, f in zip(words, folded, strict=True) if w != f)
+    tokens.extend(f"{a}_{b}" for a, b in pairwise(folded))
+    return tokens
+
+
+def docnum_tokens(text: str) -> list[str]:
+    return ["#" + docnum_key(m.group(0)) for m in DOCNUM_RE.finditer(text)]
+
+
+def passage_tokens(text: str) -> list[str]:
+    """Tokens stored for one passage (section path + text)."""
+    return _syllable_tokens(text, exact=True) + docnum_tokens(text)
+
+
+def query_tokens(query: str) -> list[str]:
+    """Tokens for a query; question words dropped, exact forms only when the query has accents."""
+    if has_accents(query):
+        words = [w for w in syllables(query) if w not in QUERY_STOPWORDS]
+    else:
+        words = [w for w in syllables(query) if w not in _FOLDED_STOPWORDS]
+    content = " ".join(words) if words else query
+    return _syllable_tokens(content, exact=has_accents(query)) + docnum_tokens(query)
+
+
+class LexicalIndex:
+    """A bm25s index over passages in a fixed order (row i ↔ ids[i])."""
+
+    def __init__(self, retriever, ids: np.ndarray) -> None:
+        self._retriever = retriever
+        self.ids = ids
+
+    @classmethod
+    def build(cls, ids: list[int], tokens: list[list[str]]) -> LexicalIndex:
+        import bm25s
+
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        if tokens:
+            retriever.index(tokens, show_progress=False)
+        return cls(retriever, np.asarray(ids, dtype=np.int64))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if len(self.ids):
+            self._retriever.save(str(folder), show_progress=False)
+        np.save(folder / "ids.npy", self.ids, allow_pickle=False)
+        (folder / "lexical.json").write_text(json.dumps({"passages": len(self.ids)}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        ids = np.load(folder / "ids.npy", allow_pickle=False)
+        if not len(ids):
+            return cls(None, ids)
+        retriever = bm25s.BM25.load(str(folder), mmap=False, show_progress=False)
+        return cls(retriever, ids)
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """BM25 idf of each token (tokens never seen get the idf of a one-passage token)."""
+        n = len(self.ids)
+        out: dict[str, float] = {}
+        vocab = self._retriever.vocab_dict if self._retriever is not None else {}
+        indptr = self._retriever.scores["indptr"] if self._retriever is not None else np.zeros(1)
+        for t in tokens:
+            col = vocab.get(t)
+            df = int(indptr[col + 1] - indptr[col]) if col is not None and col + 1 < len(indptr) else 0
+            out[t] = float(np.log(1.0 + (n - max(df, 1) + 0.5) / (max(df, 1) + 0.5)))
+        return out
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every passage (row order of ``ids``); zeros for unknown tokens."""
+        if self._retriever is None or not len(self.ids):
+            return np.zeros(len(self.ids), dtype=np.float32)
+        vocab = self._retriever.vocab_dict
+        known = [t for t in tokens if t in vocab]
+        if not known:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)

@@ -1,0 +1,279 @@
+"""The front door of retrieval, used by the CLI and the web UI.
+
+One ``Searcher`` per process: it loads the encoder once (lazily, on the first query that needs
+it), reads the live index generation and re-opens it when an ingest publishes a new one, so
+readers see the old index until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chidao.config import Settings
+from chidao.records import Answer, Filters, Hit
+from chidao.text import fold
+from ingest.index import CURRENT, Snapshot, check_model, open_snapshot, read_meta
+from search.fusion import fuse
+from search.lexical import query_tokens
+
+logger = logging.getLogger(__name__)
+
+_HIT_SQL = """
+SELECT c.id, c.chunk_id, c.doc_id, c.section, c.start, c."end", c.page,
+       substr(d.text, c.start + 1, c."end" - c.start) AS text,
+       d.source, d.number, d.type, d.issuer, d.date, d.title
+FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
+WHERE c.id IN ({ids})
+"""
+
+
+class Searcher:
+    def __init__(self, settings: Settings, encoder=None) -> None:
+        self.settings = settings
+        self.root = Path(settings.index)
+        self._encoder = encoder
+        self._snapshot: Snapshot | None = None
+        self._pointer: str | None = None
+        self._lock = threading.Lock()
+        self._canon = None
+
+    @classmethod
+    def open(cls, settings: Settings, encoder=None) -> Searcher:
+        """Open the index for reading; refuses an index built with another model."""
+        check_model(read_meta(Path(settings.index)), settings.model)
+        searcher = cls(settings, encoder)
+        searcher.snapshot  # noqa: B018 - load now so errors surface at start-up
+        return searcher
+
+    # ------------------------------------------------------------ resources
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The live generation, re-opened when CURRENT moved since the last call."""
+        try:
+            pointer = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            pointer = None
+        if pointer != self._pointer or (pointer and self._snapshot is None):
+            with self._lock:
+                if pointer != self._pointer or self._snapshot is None:
+                    snap = open_snapshot(self.root) if pointer else None
+                    if snap is not None:
+                        check_model(snap.meta, self.settings.model)
+                    self._snapshot, self._pointer = snap, pointer
+        return self._snapshot
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            with self._lock:
+                if self._encoder is None:
+                    from ingest.embed import make_encoder
+
+                    self._encoder = make_encoder(self.settings)
+        return self._encoder
+
+    @property
+    def canon(self):
+        if self._canon is None:
+            from ingest.agencies import AgencyCanon
+
+            self._canon = AgencyCanon.from_settings(self.settings)
+        return self._canon
+
+    def warm_up(self) -> None:
+        """Load the model and index now (the UI calls this at start-up)."""
+        self.snapshot  # noqa: B018
+        self.encoder.encode_queries(["khởi động"])
+
+    # ------------------------------------------------------------ filters
+
+    def allowed_ids(self, filters: Filters | None) -> np.ndarray | None:
+        """Chunk ids passing the filters, or None when nothing is filtered."""
+        snap = self.snapshot
+        if snap is None or filters is None or not any(filters.model_dump().values()):
+            return None
+        docs = self.filter_documents(filters)
+        if not docs:
+            return np.empty(0, dtype=np.int64)
+        rows = snap.rows(
+            f"SELECT id FROM chunks WHERE doc_id IN ({','.join('?' * len(docs))})",
+            docs,
+        )
+        return np.asarray([r[0] for r in rows], dtype=np.int64)
+
+    def filter_documents(self, filters: Filters) -> list[str]:
+        snap = self.snapshot
+        if snap is None:
+            return []
+        rows = snap.rows("SELECT doc_id, type, issuer, date FROM documents")
+        keep = []
+        agency_docs = None
+        if filters.agency:
+            names = self.canon.match(filters.agency) or [filters.agency]
+            q = f"SELECT DISTINCT doc_id FROM assignments WHERE agency IN ({','.join('?' * len(names))})"
+            agency_docs = {r[0] for r in snap.rows(q, names)}
+        for r in rows:
+            if filters.type and fold(r["type"] or "") != fold(filters.type):
+                continue
+            if filters.issuer and fold(filters.issuer) not in fold(r["issuer"] or ""):
+                continue
+            if filters.since and (not r["date"] or r["date"] < filters.since):
+                continue
+            if filters.until and (not r["date"] or r["date"] > filters.until):
+                continue
+            if agency_docs is not None and r["doc_id"] not in agency_docs:
+                continue
+            keep.append(r["doc_id"])
+        return keep
+
+    # ------------------------------------------------------------ retrieval
+
+    def _hits(self, ids: list[int], scores: list[float]) -> list[Hit]:
+        snap = self.snapshot
+        if not ids or snap is None:
+            return []
+        rows = {r["id"]: r for r in snap.rows(_HIT_SQL.format(ids=",".join("?" * len(ids))), ids)}
+        hits = []
+        for i, s in zip(ids, scores, strict=True):
+            r = rows.get(i)
+            if r is None:
+                continue
+            hits.append(
+                Hit(
+                    source=r["source"],
+                    chunk_id=r["chunk_id"],
+                    score=round(float(s), 4),
+                    number=r["number"],
+                    type=r["type"],
+                    issuer=r["issuer"],
+                    date=r["date"],
+                    title=r["title"],
+                    section=r["section"],
+                    page=r["page"],
+                    text=r["text"],
+                    doc_id=r["doc_id"],
+                    start=r["start"],
+                    end=r["end"],
+                )
+            )
+        return hits
+
+    def scored_candidates(
+        self, query: str, filters: Filters | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(chunk ids, dense cosine, lexical BM25) of the union of both retrievers' candidates."""
+        snap = self.snapshot
+        if snap is None or snap.meta.chunks == 0:
+            empty = np.empty(0)
+            return empty.astype(np.int64), empty, empty
+        allowed = self.allowed_ids(filters)
+        n = self.settings.candidates
+        lex_all = snap.lexical.scores(query_tokens(query))
+        if allowed is not None:
+            mask = np.zeros(len(snap.lexical.ids), dtype=bool)
+            mask[np.isin(snap.lexical.ids, allowed)] = True
+            lex_all = np.where(mask, lex_all, 0.0)
+        top_lex = np.argsort(-lex_all)[:n]
+        top_lex = top_lex[lex_all[top_lex] > 0]
+        qvec = self.encoder.encode_queries([query])[0]
+        dense_ids, _ = snap.dense.search(qvec, n, allowed)
+        ids = np.unique(np.concatenate([snap.lexical.ids[top_lex], dense_ids]))
+        if len(ids) == 0:
+            return ids, np.empty(0), np.empty(0)
+        dense = snap.dense.vectors(ids) @ qvec
+        row_of = {int(i): r for r, i in enumerate(snap.lexical.ids)}
+        lexical = np.asarray([lex_all[row_of[int(i)]] for i in ids])
+        return ids, dense, lexical
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        query = query.strip()
+        if not query:
+            return []
+        ids, dense, lexical = self.scored_candidates(query, filters)
+        if len(ids) == 0:
+            return []
+        fused = fuse(dense, lexical, self.settings.dense_weight)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return self._hits([int(ids[i]) for i in order], [float(fused[i]) for i in order])
+
+    # ------------------------------------------------------------ structured look-ups
+
+    def documents(self) -> list[dict[str, Any]]:
+        snap = self.snapshot
+        if snap is None:
+            return []
+        cites: dict[str, list[str]] = {}
+        for r in snap.rows("SELECT doc_id, number FROM citations ORDER BY doc_id, start"):
+            lst = cites.setdefault(r["doc_id"], [])
+            if r["number"] not in lst:
+                lst.append(r["number"])
+        sources: dict[str, list[str]] = {}
+        for r in snap.rows("SELECT doc_id, source FROM sources ORDER BY source"):
+            sources.setdefault(r["doc_id"], []).append(r["source"])
+        counts = {r[0]: r[1] for r in snap.rows("SELECT doc_id, COUNT(*) FROM chunks GROUP BY doc_id")}
+        out = []
+        for r in snap.rows(
+            "SELECT doc_id, source, format, number, type, issuer, place, date, title, signer, page_starts, warnings"
+            " FROM documents ORDER BY COALESCE(date, '') DESC, source"
+        ):
+            out.append(
+                {
+                    "doc_id": r["doc_id"],
+                    "source": r["source"],
+                    "sources": sources.get(r["doc_id"], [r["source"]]),
+                    "format": r["format"],
+                    "number": r["number"],
+                    "type": r["type"],
+                    "issuer": r["issuer"],
+                    "place": r["place"],
+                    "date": r["date"],
+                    "title": r["title"],
+                    "signer": r["signer"],
+                    "pages": len(json.loads(r["page_starts"])) if r["page_starts"] else None,
+                    "cites": cites.get(r["doc_id"], []),
+                    "chunks": counts.get(r["doc_id"], 0),
+                    "warnings": json.loads(r["warnings"] or "[]"),
+                }
+            )
+        return out
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """One document with its full normalised text (for the viewer)."""
+        snap = self.snapshot
+        if snap is None:
+            return None
+        rows = snap.rows("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
+        if not rows:
+            return None
+        d = dict(rows[0])
+        d["page_starts"] = json.loads(d["page_starts"]) if d["page_starts"] else None
+        return d
+
+    def refs(self, number: str) -> dict[str, Any]:
+        from search.refs import lookup
+
+        return lookup(self, number)
+
+    def tasks(
+        self,
+        agency: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        role: str | None = None,
+    ) -> dict[str, Any]:
+        from search.tasks import list_tasks
+
+        return list_tasks(self, agency, since=since, until=until, role=role)
+
+    def ask(self, question: str) -> Answer:
+        from search.answer import answer_question
+
+        return answer_question(self, question)

@@ -1,0 +1,88 @@
+"""BM25 tokens and scoring: accents folded beside exact forms, document numbers whole."""
+
+import unicodedata
+
+import numpy as np
+
+from search.fusion import fuse
+from search.lexical import LexicalIndex, passage_tokens, query_tokens
+
+PASSAGES = [
+    "Sở Y tế chủ trì phối hợp với Sở Nội vụ xây dựng hướng dẫn phòng chống dịch.",
+    "Thực hiện Công điện số 570/CĐ-TTg ngày 02/5/2021 của Thủ tướng Chính phủ.",
+    "Sở Tài chính bảo đảm kinh phí phục vụ công tác bầu cử.",
+    "Bàn giao mặt bằng cho dự án trước ngày 15/12/2021.",
+]
+
+
+def _index(tmp_path=None) -> LexicalIndex:
+    index = LexicalIndex.build(list(range(10, 10 + len(PASSAGES))), [passage_tokens(p) for p in PASSAGES])
+    if tmp_path is not None:
+        index.save(tmp_path / "lex")
+        index = LexicalIndex.load(tmp_path / "lex")
+    return index
+
+
+def _best(index: LexicalIndex, query: str) -> int:
+    scores = index.scores(query_tokens(query))
+    assert scores.max() > 0, query
+    return int(index.ids[int(np.argmax(scores))])
+
+
+def test_one_letter_syllables_and_bigrams_are_tokens():
+    tokens = passage_tokens("Sở Y tế")
+    assert "y" in tokens  # one-letter syllable kept
+    assert "so_y" in tokens and "y_te" in tokens
+    assert "=sở" in tokens and "=tế" in tokens
+    assert "=y" not in tokens  # no exact duplicate for an unaccented syllable
+
+
+def test_query_without_accents_finds_accented_text(tmp_path):
+    index = _index(tmp_path)
+    assert _best(index, "so y te chu tri phoi hop") == 10
+    assert _best(index, "Sở Y tế chủ trì phối hợp") == 10
+    assert _best(index, "SO TAI CHINH kinh phi bau cu") == 12
+
+
+def test_nfd_query_matches_nfc_text():
+    index = _index()
+    nfd = unicodedata.normalize("NFD", "Sở Tài chính bảo đảm kinh phí")
+    assert _best(index, nfd) == 12
+
+
+def test_document_numbers_match_whatever_the_spacing_and_accents():
+    index = _index()
+    for typed in ("570/CĐ-TTg", "570 / CĐ - TTg", "570/cd-ttg", "570/CD-TTG"):
+        assert "#570/CD-TTG" in query_tokens(typed), typed
+        assert _best(index, typed) == 11
+
+
+def test_accented_query_prefers_exact_spelling():
+    index = LexicalIndex.build([1, 2], [passage_tokens("bàn giao hồ sơ"), passage_tokens("ban hành văn bản")])
+    scores = index.scores(query_tokens("bàn giao"))
+    assert scores[0] > scores[1]
+
+
+def test_unknown_words_score_zero_everywhere():
+    index = _index()
+    assert not index.scores(query_tokens("karaoke quán bar")).any()
+
+
+def test_empty_index_scores_nothing(tmp_path):
+    empty = LexicalIndex.build([], [])
+    empty.save(tmp_path / "e")
+    loaded = LexicalIndex.load(tmp_path / "e")
+    assert len(loaded.scores(query_tokens("Sở Y tế"))) == 0
+
+
+def test_minmax_fusion_combines_both_sides():
+    dense = np.array([0.9, 0.8, 0.7])
+    lexical = np.array([0.0, 10.0, 5.0])
+    fused = fuse(dense, lexical, 0.5)
+    assert int(np.argmax(fused)) == 1  # strong on both beats strong on one
+    assert np.allclose(fuse(dense, lexical, 1.0), [1.0, 0.5, 0.0])
+
+
+def test_rrf_fusion_ignores_passages_without_lexical_match():
+    fused = fuse(np.array([0.9, 0.1]), np.array([0.0, 3.0]), 0.0, method="rrf")
+    assert fused[0] == 0.0 and fused[1] > 0
