@@ -144,6 +144,7 @@ class IngestReport(Record):
     embedded: int = 0  # passages actually sent to the encoder during this run
     failed: list[Failure] = Field(default_factory=list)
     duplicates: list[dict[str, str]] = Field(default_factory=list)  # {"source", "same_as"}
+    seconds: dict[str, float] = Field(default_factory=dict)  # read/parse, embed, publish
 
 
 # ---------------------------------------------------------------- search

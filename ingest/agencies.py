@@ -12,7 +12,9 @@ agency name starts with, and leaders' titles ("Giám đốc Sở Y tế" → "S�
   says where it ends ("Sở Y tế, Sở Nội vụ chủ trì …" ends before "chủ trì").
 - ``AgencyCanon.match("so y te")`` → the canonical names a typed agency refers to.
 
-Names are compared accent-folded and case-folded; they are returned with accents.
+Lookups (``canonical`` of a typed name, ``match``) compare accent- and case-folded words and return
+names with accents. Inside running text the lexicons compare accented lower case ("Quỹ" is a
+head, "quy định" is not; "Tỉnh" is not "tình"), unless the text carries no accents at all.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from chidao.config import Settings
 from chidao.text import collapse_spaces, fold, has_accents, nfc
 
 log = logging.getLogger(__name__)
@@ -414,15 +417,15 @@ class AgencyCanon:
     # -------------------------------------------------------- construction
 
     @classmethod
-    def from_settings(cls, settings: Any | None = None) -> AgencyCanon:
+    def from_settings(cls, settings: Settings | None = None) -> AgencyCanon:
         """The shipped table extended with ``settings.agencies_file`` when it is set."""
-        extra = getattr(settings, "agencies_file", None) if settings is not None else None
+        extra = settings.agencies_file if settings is not None else None
         return cls(load_table(extra))
 
     # -------------------------------------------------------- canonical names
 
     def known(self) -> list[str]:
-        """Every canonical name the table defines or this instance has canonicalised."""
+        """Every canonical name the table defines, and every agency this instance has read in text."""
         names = set(self.table.agencies)
         for name, entry in self.table.domains.items():
             for head in entry["heads"]:
@@ -437,9 +440,7 @@ class AgencyCanon:
         text = re.sub(r"^(?:[a-zđ]|\d+(?:\.\d+)*|[IVXLC]+)[.)]\s+", "", text)
         if not text:
             return ""
-        out = self._canonical(text)
-        self._seen.setdefault(self.key(out), out)
-        return out
+        return self._canonical(text)
 
     @staticmethod
     def key(name: str) -> str:
@@ -639,6 +640,8 @@ class AgencyCanon:
         if not names:
             return None
         names, kinds = _drop_vague(names, kinds)
+        for _, c in names:
+            self._seen.setdefault(self.key(c), c)
         last = elements[-1][1]
         return Leading(start=toks[0].start, end=toks[last - 1].end, names=names, kinds=kinds)
 

@@ -132,6 +132,7 @@ _OPEN_ENDINGS = frozenset(
 _TOPIC_RE = re.compile(r"^\s*(?:Về|Đối với|Riêng)\b[^.;]{3,300}:\s*$")
 # Words before a verb that make it a noun ("theo đúng chỉ đạo", "sự phối hợp", "các báo cáo").
 _NOUN_MARKERS = frozenset({"đúng", "sự", "các", "những", "của", "theo", "việc", "cuộc", "công", "tác", "mọi"})
+_PLURAL_HEAD_END_RE = re.compile(r"\b[Cc]ác\s+(?:Bộ|Sở|bộ|sở)(?:,\s*(?:cơ quan|ngành))?\s*:$")
 _SENT_END_RE = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9])")
 _ABBREV_END_RE = re.compile(r"(?:\b[A-ZĐ]|\b(?:TP|Tp|TS|ThS|PGS|GS|v\.v|St|Q|P|TT|Ô|Bà|Ông))\.$")
 _TASK_TRIM = " \t\n,;:-–—.*/\"'“”"
@@ -507,7 +508,9 @@ class _Extractor:
         text = self.text
         _, pb, ps, pe = prev
         if pb.intro or text[pe - 1] == ":":
-            return False
+            # "Điều 5. Bộ trưởng các Bộ:" / "Xây dựng, Ngoại giao, … chịu trách nhiệm …": the list a
+            # plural head waits for, wrapped onto the next line
+            return "\n\n" not in text[pe:s] and bool(_PLURAL_HEAD_END_RE.search(text[ps:pe]))
         if "\n\n" in text[pe:s]:
             # a paragraph broken by a blank line goes on in lower case: "… các đơn vị" / "hành chính; …"
             return text[pe - 1] not in ".;!?…" and text[s : s + 1].islower() and pb.kind != "heading"

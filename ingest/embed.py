@@ -30,8 +30,6 @@ from chidao.text import folded_syllables, nfc, syllables
 log = logging.getLogger(__name__)
 
 BACKENDS = ("sentence-transformers", "hashing")
-#: Passages encoded per progress-bar step (and per call into sentence-transformers).
-_STEP_BATCHES = 8
 #: A progress bar is shown only for runs at least this long.
 _PROGRESS_MIN = 64
 
@@ -103,7 +101,7 @@ def _load_model(settings: Settings) -> Any:
         try:
             model = SentenceTransformer(location, device=settings.device, local_files_only=local)
         except Exception as exc:
-            raise EncoderError(f"cannot load embedding model {model_name!r}: {exc}") from exc
+            raise EncoderError(f"Không tải được mô hình nhúng {model_name!r}: {exc}") from exc
         finally:
             if bar_was_on:
                 hf_logging.enable_progress_bar()
@@ -155,6 +153,8 @@ class SentenceTransformerEncoder:
         return limit
 
     def _encode(self, texts: Sequence[str], kind: str, show_progress: bool) -> np.ndarray:
+        if isinstance(texts, str):  # one text, not a sequence of characters
+            texts = [texts]
         texts = [nfc(str(t)) for t in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -171,7 +171,9 @@ class SentenceTransformerEncoder:
         truncated = int(np.sum(lengths > max_length))
         if truncated:
             log.info("%d of %d %s texts exceed %d tokens and are truncated", truncated, len(texts), kind, max_length)
-        step = batch * _STEP_BATCHES
+        # One call per batch: sentence-transformers re-sorts each call by characters, which
+        # would undo the token order across batches.
+        step = batch
         bar = None
         if show_progress and len(texts) >= _PROGRESS_MIN:
             from tqdm import tqdm
@@ -205,7 +207,7 @@ class SentenceTransformerEncoder:
         tokenizer = getattr(self.model, "tokenizer", None)
         if tokenizer is None:
             return np.array([len(t) for t in texts])
-        encoded = tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False)
+        encoded = tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False, verbose=False)
         return np.array([len(ids) for ids in encoded["input_ids"]])
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -254,6 +256,8 @@ class HashingEncoder:
         return vec
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if isinstance(texts, str):
+            texts = [texts]
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         return _normalize_rows(np.stack([self._vector(str(t)) for t in texts]))

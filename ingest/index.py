@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -51,6 +54,11 @@ EMBEDDINGS = "embeddings.sqlite"
 UPLOADS = "uploads"
 LOCK = ".lock"
 KEEP_GENERATIONS = 2
+#: Test-only hook: ``CHIDAO_FAILPOINT=NAME`` (or ``NAME:N``, the N-th time) makes the process
+#: SIGKILL itself at the named point of an ingest; see ``failpoint``.
+FAILPOINT_ENV = "CHIDAO_FAILPOINT"
+#: With this set to a file path, a hit failpoint waits until that file exists instead of killing.
+FAILPOINT_RELEASE_ENV = "CHIDAO_FAILPOINT_RELEASE"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents(
@@ -133,6 +141,72 @@ class IndexBusy(IndexStateError):
 
 class ModelMismatch(IndexStateError):
     pass
+
+
+class IndexWriteError(IndexStateError, OSError):
+    """Saving the index failed (disk full, file size limit, I/O error); the previous index is kept.
+
+    Also an ``OSError`` so that callers that catch write errors keep catching it.
+    """
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS}
+_SQLITE_FULL, _SQLITE_IOERR = 13, 10
+
+WRITE_FAILED = (
+    "Không ghi được chỉ mục: ổ đĩa đã đầy hoặc không ghi được ({why}). Chỉ mục cũ vẫn còn nguyên và vẫn "
+    "được dùng để tra cứu; hãy giải phóng dung lượng ổ đĩa rồi chạy lại lệnh nạp. "
+    "(The index could not be saved: disk full or write failed; the previous index is unchanged and still used.)"
+)
+
+
+def write_failure(exc: BaseException) -> IndexWriteError | None:
+    """The clerk-facing error for a failed write (disk full, EFBIG, I/O error), or None for other errors."""
+    if isinstance(exc, IndexWriteError):
+        return exc
+    why = None
+    if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+        why = os.strerror(exc.errno)
+    elif isinstance(exc, sqlite3.OperationalError):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code in (_SQLITE_FULL, _SQLITE_IOERR) or "disk is full" in str(exc) or "disk I/O error" in str(exc):
+            why = f"SQLite: {exc}"
+    elif isinstance(exc, RuntimeError) and "write error" in str(exc):  # FAISS's FileIOWriter
+        why = "FAISS: " + str(exc).rsplit("(", 1)[-1].rstrip(")")  # "... write error in f: 0 != 8 (File too large)"
+    if why is None:
+        return None
+    err = IndexWriteError(WRITE_FAILED.format(why=why))
+    err.errno = exc.errno if isinstance(exc, OSError) else None
+    return err
+
+
+_failpoint_hits: dict[str, int] = {}
+
+
+def failpoint(name: str) -> None:
+    """Test-only: SIGKILL this process at the point ``name`` when ``$CHIDAO_FAILPOINT`` asks for it.
+
+    ``CHIDAO_FAILPOINT=NAME`` fires on the first pass through the point, ``NAME:N`` on the N-th.
+    With ``$CHIDAO_FAILPOINT_RELEASE`` set to a path, the process instead creates ``PATH.waiting``
+    and waits there until ``PATH`` exists (a test holding a writer mid-ingest). A no-op when the
+    variable is unset.
+    """
+    spec = os.environ.get(FAILPOINT_ENV)
+    if not spec:
+        return
+    point, _, nth = spec.partition(":")
+    if point != name:
+        return
+    _failpoint_hits[name] = hits = _failpoint_hits.get(name, 0) + 1
+    if hits != int(nth or 1):
+        return
+    release = os.environ.get(FAILPOINT_RELEASE_ENV)
+    if release:
+        Path(release + ".waiting").touch()  # tells the test the writer is parked here
+        while not os.path.exists(release):
+            time.sleep(0.02)
+        return
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 _YEAR_IN_NUMBER = re.compile(r"/((?:19|20)\d{2})/")
@@ -276,6 +350,7 @@ class IndexWriter:
         self.previous: IndexMeta | None = None
         self.cache: EmbeddingCache | None = None
         self.generation = 0
+        self._live_before: str | None = None  # the generation CURRENT named when the writer opened
 
     # -- lifecycle
 
@@ -287,14 +362,16 @@ class IndexWriter:
         try:
             self._lock.acquire(timeout=self.lock_timeout)
         except Timeout as exc:
+            waited = f"đã chờ {self.lock_timeout:g} giây; " if self.lock_timeout > 0 else ""
             raise IndexBusy(
-                "another ingest is writing this index right now; wait for it to finish and run again "
-                "(or pass --wait SECONDS)"
+                f"Đang có một lần nạp khác ghi vào chỉ mục này ({waited}chỉ mục hiện có vẫn tra cứu được); "
+                "hãy chờ lần nạp đó xong rồi chạy lại. (another ingest is writing this index right now; "
+                "wait for it to finish and run again, or pass --wait SECONDS)"
             ) from exc
         try:
             self._open()
-        except BaseException:
-            self._lock.release()
+        except BaseException as exc:
+            self.__exit__(type(exc), exc, exc.__traceback__)  # cleans up, releases the lock, may translate
             raise
         return self
 
@@ -305,11 +382,17 @@ class IndexWriter:
                 self._db = None
             if self._tmp is not None and self._tmp.exists():
                 shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
             if self.cache is not None:
                 self.cache.close()
+                self.cache = None
         finally:
             if self._lock is not None:
                 self._lock.release()
+        failure = write_failure(exc) if exc is not None else None
+        if failure is not None and failure is not exc:
+            logger.warning("index write failed (%s: %s); the previous generation stays live", type(exc).__name__, exc)
+            raise failure from exc
 
     def _open(self) -> None:
         # Leftovers of runs that died before publishing.
@@ -318,6 +401,7 @@ class IndexWriter:
         self.previous = None if self.rebuild else read_meta(self.root)
         check_model(self.previous, self.model)
         live = current_generation(self.root)
+        self._live_before = live.name if live is not None else None
         number = max([_gen_number(p.name) for p in self.root.glob("gen-*") if p.is_dir()] + [0]) + 1
         self.generation = number
         self._tmp = self.root / f"gen-{number:06d}.tmp"
@@ -335,6 +419,7 @@ class IndexWriter:
         self.cache = EmbeddingCache(self.root / EMBEDDINGS)
         if self.rebuild and live is not None:
             self.changed = True  # publishing an empty-then-refilled index is a change
+        failpoint("tmp_created")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -531,6 +616,7 @@ class IndexWriter:
             self._tmp / VECTORS
         )
         LexicalIndex.build(ids.tolist(), [r[2].split() for r in rows]).save(self._tmp / LEXICAL)
+        failpoint("files_written")
         docs = int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
         meta = IndexMeta(
             model=self.model,
@@ -549,25 +635,30 @@ class IndexWriter:
         _fsync_tree(self._tmp)
         final = self.root / f"gen-{self.generation:06d}"
         os.replace(self._tmp, final)
-        self._tmp = None
+        self._tmp = final  # not live yet: removed by __exit__ if the switch below fails
         _fsync_dir(self.root)
+        failpoint("before_switch")
         pointer_tmp = self.root / (CURRENT + ".tmp")
         with open(pointer_tmp, "w", encoding="utf-8") as f:
             f.write(final.name + "\n")
             f.flush()
             os.fsync(f.fileno())
         os.replace(pointer_tmp, self.root / CURRENT)
+        self._tmp = None
         _fsync_dir(self.root)
+        failpoint("after_switch")
         self._prune_generations(final.name)
         logger.info("published %s: %d documents, %d chunks", final.name, docs, len(rows))
         return meta
 
     def _prune_generations(self, live: str) -> None:
+        """Keep the new live generation and the one readers were using; drop older ones and
+        orphans (generations of runs killed between renaming and switching CURRENT)."""
         gens = sorted(
             (p for p in self.root.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")),
             key=lambda p: _gen_number(p.name),
         )
-        keep = {live} | {p.name for p in gens[-KEEP_GENERATIONS:]}
+        keep = {live, self._live_before} if KEEP_GENERATIONS > 1 else {live}
         for p in gens:
             if p.name not in keep:
                 shutil.rmtree(p, ignore_errors=True)

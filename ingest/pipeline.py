@@ -10,15 +10,17 @@ generation is published. A file that fails is reported in ``failed`` and never s
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from chidao.config import Settings
 from chidao.records import Document, Failure, IngestReport
-from ingest.index import IndexWriter, doc_id_for
+from ingest.index import IndexWriter, doc_id_for, failpoint
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,17 @@ def build_document(loaded, settings: Settings, canon=None) -> Document:
     )
 
 
+def _unreadable(exc: OSError) -> str:
+    """A Vietnamese sentence for a file that vanished or cannot be read (a broken link, no permission)."""
+    if isinstance(exc, FileNotFoundError):
+        return "Không tìm thấy tệp (có thể đã bị xoá, đổi tên hoặc là liên kết hỏng); hãy kiểm tra lại."
+    if isinstance(exc, PermissionError):
+        return "Không có quyền đọc tệp này; hãy cấp quyền đọc hoặc sao chép tệp sang thư mục khác."
+    if exc.errno == errno.ELOOP:
+        return "Liên kết tượng trưng (symlink) này trỏ vòng về chính nó; hãy xoá hoặc sửa liên kết."
+    return f"Không đọc được tệp (lỗi hệ thống: {exc.strerror or exc}); hãy kiểm tra tệp còn tồn tại và đọc được."
+
+
 def _report_progress(progress: ProgressFn | None, fraction: float, message: str) -> None:
     if progress is not None:
         progress(min(1.0, max(0.0, fraction)), message)
@@ -113,6 +126,7 @@ def ingest_paths(
     from ingest.load import LoadError, iter_files, load_file
 
     report = IngestReport()
+    clock = time.perf_counter()
     roots = [Path(p) for p in paths]
     for root in roots:
         if not root.exists():
@@ -148,9 +162,7 @@ def ingest_paths(
                 logger.warning("skipped %s: %s", source, exc.code)
                 continue
             except OSError as exc:
-                report.failed.append(
-                    Failure(source=source, error=f"Không đọc được tệp ({exc.strerror or exc}).", code="unreadable")
-                )
+                report.failed.append(Failure(source=source, error=_unreadable(exc), code="unreadable"))
                 continue
             except Exception:  # a bug on one file must not lose the others
                 logger.exception("failed to process %s", source)
@@ -173,6 +185,7 @@ def ingest_paths(
                 report.updated += 1
             else:
                 report.added += 1
+            failpoint("parse")  # test hook: a kill mid-parse (no-op unless CHIDAO_FAILPOINT is set)
 
         if prune:
             for key in w.source_paths():
@@ -180,6 +193,8 @@ def ingest_paths(
                     w.unlink_source(key)
                     report.removed += 1
 
+        report.seconds["parse"] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
         todo = w.passages_to_embed()
         dim = None
         if todo:
@@ -194,6 +209,7 @@ def ingest_paths(
                 vectors = encoder.encode_passages([t for _, t in batch])
                 w.cache.put(settings.model, [h for h, _ in batch], vectors)
                 report.embedded += len(batch)
+                failpoint("embed_batch")  # test hook: a kill after some batches were cached
                 ebar.update(len(batch))
                 _report_progress(
                     progress,
@@ -202,9 +218,12 @@ def ingest_paths(
                 )
             ebar.close()
             dim = encoder.dim
+        report.seconds["embed"] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
         _report_progress(progress, 0.97, "Đang ghi chỉ mục")
         report.chunks = w.chunk_count()
         w.commit(dim)
+        report.seconds["publish"] = round(time.perf_counter() - clock, 3)
     _report_progress(progress, 1.0, "Xong")
     return report
 

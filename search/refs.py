@@ -23,17 +23,26 @@ def parse_lookup(text: str) -> tuple[str, int | None]:
     return docnum_key(text), None
 
 
-def resolve(citation_year: int | None, citing_date: str | None, candidates: list[dict]) -> dict | None:
-    """The indexed document a citation points at, among documents with the same number."""
-    if not candidates:
-        return None
-    if citation_year is not None:
-        same = [c for c in candidates if c["year"] == citation_year]
-        return same[0] if len(same) == 1 else None
-    if citing_date:
-        earlier = [c for c in candidates if c["date"] is None or c["date"] <= citing_date]
-        return earlier[0] if len(earlier) == 1 else None
-    return candidates[0] if len(candidates) == 1 else None
+def _keys_matching(snap, table: str, column: str, key: str) -> list[str]:
+    """Stored keys that answer a looked-up key (exact, or partial "570/CD" from "công điện 570")."""
+    from ingest.references import number_matches
+
+    if snap.rows(f"SELECT 1 FROM {table} WHERE {column}=? LIMIT 1", (key,)):
+        return [key]
+    stored = [r[0] for r in snap.rows(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")]
+    return [k for k in stored if number_matches(key, k)]
+
+
+def resolve(citation, citing_date: str | None, candidates: list[dict]) -> dict | None:
+    """The indexed document a citation points at (number and year; see ingest.references)."""
+    from chidao.records import Reference
+    from ingest.references import resolve_reference
+
+    ref = Reference(number=citation["cited"], key=citation["key"], year=citation["cyear"], date=citation["cdate"])
+    pool = [c for c in candidates if c["number_key"] == citation["key"]]
+    dated = [(c["doc_id"], c["date"] or (f"{c['year']}-01-01" if c["year"] else None)) for c in pool]
+    doc_id = resolve_reference(ref, dated, citing_date)
+    return next((c for c in pool if c["doc_id"] == doc_id), None)
 
 
 def _doc(row) -> dict[str, Any]:
@@ -46,6 +55,7 @@ def _doc(row) -> dict[str, Any]:
         "date": row["date"],
         "title": row["title"],
         "year": row["year"],
+        "number_key": row["number_key"],
     }
 
 
@@ -63,17 +73,23 @@ def lookup(searcher, number: str) -> dict[str, Any]:
     snap = searcher.snapshot
     if snap is None:
         return result
-    candidates = [_doc(r) for r in snap.rows("SELECT * FROM documents WHERE number_key=? ORDER BY date", (key,))]
-    by_id = {c["doc_id"]: c for c in candidates}
+    doc_keys = _keys_matching(snap, "documents", "number_key", key)
+    candidates = [
+        _doc(r)
+        for r in snap.rows(
+            f"SELECT * FROM documents WHERE number_key IN ({','.join('?' * len(doc_keys))}) ORDER BY date", doc_keys
+        )
+    ]
+    cite_keys = _keys_matching(snap, "citations", "key", key)
     cited_by = []
     for r in snap.rows(
-        "SELECT c.doc_id, c.number AS cited, c.year AS cyear, c.type AS ctype, c.date AS cdate, c.context,"
-        ' c.start, c."end",'
-        " d.source, d.number, d.date, d.type, d.title FROM citations c JOIN documents d ON d.doc_id = c.doc_id"
-        " WHERE c.key=? ORDER BY COALESCE(d.date, '') DESC, d.source",
-        (key,),
+        "SELECT c.doc_id, c.number AS cited, c.key, c.year AS cyear, c.type AS ctype, c.date AS cdate, c.context,"
+        ' c.start, c."end", d.source, d.number, d.date, d.type, d.title'
+        " FROM citations c JOIN documents d ON d.doc_id = c.doc_id"
+        f" WHERE c.key IN ({','.join('?' * len(cite_keys))}) ORDER BY COALESCE(d.date, '') DESC, d.source",
+        cite_keys,
     ):
-        target = resolve(r["cyear"], r["date"], candidates)
+        target = resolve(r, r["date"], candidates)
         if year is not None:
             cited_year = r["cyear"] if r["cyear"] is not None else (target["year"] if target else None)
             if cited_year is not None and cited_year != year:
@@ -108,5 +124,4 @@ def lookup(searcher, number: str) -> dict[str, Any]:
     result["cited_by"] = cited_by
     if documents:
         result["number"] = documents[0]["number"] or result["number"]
-    del by_id
     return result

@@ -7,9 +7,11 @@ readers see the old index until the new one is complete.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ class Searcher:
         self._pointer: str | None = None
         self._lock = threading.Lock()
         self._canon = None
+        self._pins = threading.local()  # the generation one call in this thread is answering from
 
     @classmethod
     def open(cls, settings: Settings, encoder=None) -> Searcher:
@@ -55,7 +58,11 @@ class Searcher:
 
     @property
     def snapshot(self) -> Snapshot | None:
-        """The live generation, re-opened when CURRENT moved since the last call."""
+        """The live generation, re-opened when CURRENT moved since the last call (inside
+        ``pinned()``, the generation the call started with)."""
+        pin = getattr(self._pins, "snap", None)
+        if pin is not None:
+            return pin[0]
         try:
             pointer = (self.root / CURRENT).read_text(encoding="utf-8").strip()
         except FileNotFoundError:
@@ -68,6 +75,19 @@ class Searcher:
                         check_model(snap.meta, self.settings.model)
                     self._snapshot, self._pointer = snap, pointer
         return self._snapshot
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[Snapshot | None]:
+        """Answer everything inside from one generation: an ingest publishing in the middle of a
+        search must not pair one generation's row ids with another's rows."""
+        if getattr(self._pins, "snap", None) is not None:  # nested: keep the outer pin
+            yield self._pins.snap[0]
+            return
+        self._pins.snap = (self.snapshot,)
+        try:
+            yield self._pins.snap[0]
+        finally:
+            self._pins.snap = None
 
     @property
     def encoder(self):
@@ -196,12 +216,13 @@ class Searcher:
         query = query.strip()
         if not query:
             return []
-        ids, dense, lexical = self.scored_candidates(query, filters)
-        if len(ids) == 0:
-            return []
-        fused = fuse(dense, lexical, self.settings.dense_weight)
-        order = np.argsort(-fused, kind="stable")[:k]
-        return self._hits([int(ids[i]) for i in order], [float(fused[i]) for i in order])
+        with self.pinned():
+            ids, dense, lexical = self.scored_candidates(query, filters)
+            if len(ids) == 0:
+                return []
+            fused = fuse(dense, lexical, self.settings.dense_weight)
+            order = np.argsort(-fused, kind="stable")[:k]
+            return self._hits([int(ids[i]) for i in order], [float(fused[i]) for i in order])
 
     # ------------------------------------------------------------ structured look-ups
 
@@ -256,10 +277,32 @@ class Searcher:
         d["page_starts"] = json.loads(d["page_starts"]) if d["page_starts"] else None
         return d
 
+    def sources(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """The files recorded in the index (all, or one document's): ``path`` (the recorded key,
+        ``hex:…`` for undecodable names), ``source``, ``doc_id``, ``file_hash``, ``size``."""
+        snap = self.snapshot
+        if snap is None:
+            return []
+        sql = "SELECT path, source, doc_id, file_hash, size FROM sources"
+        rows = snap.rows(sql + " WHERE doc_id=? ORDER BY path", (doc_id,)) if doc_id else snap.rows(sql)
+        return [dict(r) for r in rows]
+
+    def agencies(self) -> list[dict[str, Any]]:
+        """Every agency with assignments in the index, with counts, most assigned first."""
+        snap = self.snapshot
+        if snap is None:
+            return []
+        rows = snap.rows(
+            "SELECT agency, COUNT(*) AS n, COUNT(DISTINCT doc_id) AS docs FROM assignments"
+            " GROUP BY agency ORDER BY n DESC, agency"
+        )
+        return [{"agency": r["agency"], "assignments": r["n"], "documents": r["docs"]} for r in rows]
+
     def refs(self, number: str) -> dict[str, Any]:
         from search.refs import lookup
 
-        return lookup(self, number)
+        with self.pinned():
+            return lookup(self, number)
 
     def tasks(
         self,
@@ -271,9 +314,11 @@ class Searcher:
     ) -> dict[str, Any]:
         from search.tasks import list_tasks
 
-        return list_tasks(self, agency, since=since, until=until, role=role)
+        with self.pinned():
+            return list_tasks(self, agency, since=since, until=until, role=role)
 
     def ask(self, question: str) -> Answer:
         from search.answer import answer_question
 
-        return answer_question(self, question)
+        with self.pinned():
+            return answer_question(self, question)

@@ -317,3 +317,33 @@ def test_hand_built_blocks(canon: AgencyCanon) -> None:
 def test_empty_input(canon: AgencyCanon) -> None:
     assert extract_assignments("", [], canon) == []
     assert extract("Văn bản không giao việc cho ai.", canon)[1] == []
+
+
+def test_lines_the_normaliser_left_broken(canon: AgencyCanon) -> None:
+    text = (
+        "NGHỊ QUYẾT\n\n"
+        "Điều 4. Bộ trưởng các Bộ:\n"
+        "Nội vụ, Tư pháp và Thủ trưởng các cơ quan liên quan chịu trách nhiệm thi hành Nghị quyết này.\n\n"
+        "Điều 5. Ủy ban nhân dân thành phố Hà\n"
+        "Nội khẩn trương bố trí quỹ đất xây dựng nhà ở xã hội cho công nhân.\n"
+    )
+    _, found = extract(text, canon)
+    assert {a.agency for a in found if "thi hành" in a.task} == {"Bộ Nội vụ", "Bộ Tư pháp"}
+    hanoi = one(found, "Ủy ban nhân dân thành phố Hà Nội", "quỹ đất")
+    assert hanoi.agency_text.split() == ["Ủy", "ban", "nhân", "dân", "thành", "phố", "Hà", "Nội"]
+
+
+def test_the_province_of_a_notice(canon: AgencyCanon) -> None:
+    text = (
+        "THÔNG BÁO\n\n"
+        "Kết luận của Phó Thủ tướng tại buổi làm việc với lãnh đạo tỉnh Kon Tum\n\n"
+        "Ngày 10 tháng 10, Phó Thủ tướng làm việc với lãnh đạo tỉnh Kon Tum về tình hình kinh tế.\n\n"
+        "I. KIẾN NGHỊ CỦA TỈNH\n\n"
+        "1. Về đầu tư tuyến đường tránh: Tỉnh chủ động bố trí vốn ngân sách địa phương để thực hiện.\n\n"
+        "2. Giao Bộ Xây dựng hướng dẫn tỉnh Kon Tum hoàn thiện hồ sơ dự án.\n"
+    )
+    _, found = extract(text, canon)
+    a = one(found, "Ủy ban nhân dân tỉnh Kon Tum", "bố trí vốn")
+    assert a.agency_text == "Tỉnh"
+    assert a.task.startswith("Về đầu tư tuyến đường tránh")  # the topic stays with its task
+    one(found, "Bộ Xây dựng", "hoàn thiện hồ sơ")
