@@ -111,7 +111,7 @@ def main() -> None:
             shutil.copytree(args.index, tmp / "index", symlinks=True)
             grown = settings.model_copy(update={"index": tmp / "index"})
             print(f"\nindex grown to {args.grow} chunks")
-            grow(grown.index, settings.model, args.grow)
+            grow(grown.index, settings.model_id, args.grow)
             measure(grown, queries, args.ask)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -79,6 +79,12 @@ class Settings(BaseModel):
     lock_timeout: float = Field(0.0, ge=0.0, description="seconds to wait for another ingest")
 
     @property
+    def model_id(self) -> str:
+        """The identity an index and the embedding cache record: the model, and the backend when it is
+        not sentence-transformers (so vectors of the hashing test fake never pass for the real model's)."""
+        return self.model if self.encoder == "sentence-transformers" else f"{self.encoder}:{self.model}"
+
+    @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_url)
 

@@ -156,6 +156,7 @@ class Filters(Record):
     agency: str | None = None
     since: str | None = None  # ISO date, inclusive
     until: str | None = None
+    doc_id: str | None = None  # one document only
 
 
 class Hit(Record):

@@ -136,7 +136,7 @@ def ingest_paths(
     files = list(iter_files([r for r in roots if r.exists()], exclude=settings.index))
     canon = AgencyCanon.from_settings(settings)
 
-    with IndexWriter(settings.index, settings.model, rebuild=rebuild, lock_timeout=settings.lock_timeout) as w:
+    with IndexWriter(settings.index, settings.model_id, rebuild=rebuild, lock_timeout=settings.lock_timeout) as w:
         bar = tqdm(files, desc="Đọc tệp", unit="tệp", disable=not show_progress, leave=False)
         for i, (path, source) in enumerate(bar):
             _report_progress(progress, 0.5 * i / max(1, len(files)), f"Đang đọc {Path(source).name}")
@@ -207,7 +207,7 @@ def ingest_paths(
             for start in range(0, len(todo), EMBED_BATCH):
                 batch = todo[start : start + EMBED_BATCH]
                 vectors = encoder.encode_passages([t for _, t in batch])
-                w.cache.put(settings.model, [h for h, _ in batch], vectors)
+                w.cache.put(settings.model_id, [h for h, _ in batch], vectors)
                 report.embedded += len(batch)
                 failpoint("embed_batch")  # test hook: a kill after some batches were cached
                 ebar.update(len(batch))
@@ -231,7 +231,7 @@ def ingest_paths(
 def remove_documents(doc_ids: Iterable[str], settings: Settings) -> list[str]:
     """Delete documents from the index; returns the file paths they were ingested from."""
     paths: list[str] = []
-    with IndexWriter(settings.index, settings.model, lock_timeout=settings.lock_timeout) as w:
+    with IndexWriter(settings.index, settings.model_id, lock_timeout=settings.lock_timeout) as w:
         for doc_id in doc_ids:
             paths.extend(w.remove_document(doc_id))
         w.commit(None)

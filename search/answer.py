@@ -17,8 +17,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from chidao.records import Answer, Citation
 from chidao.text import fold, nfc
 from search.intent import Intent, classify
@@ -50,6 +48,8 @@ class Unit:
     end: int
     score: float = 0.0
     cov: float = 0.0  # share of the question's key-term weight found in the passage
+    section: str = ""
+    cosine: float = 0.0  # encoder similarity between the question and the passage
 
 
 # ---------------------------------------------------------------- passages
@@ -172,11 +172,42 @@ def _doc_label(d: dict) -> str:
     return " ".join(parts)
 
 
+# ---------------------------------------------------------------- places
+
+_LOCALITY = re.compile(r"(?:tinh|thanh pho|tp\.?)\s+(.+)$")
+_PLACE_ALIASES = ((re.compile(r"\b(tp\.?\s*hcm|tphcm|hcm|sai gon)\b"), "ho chi minh"),)
+
+
+def _fold_place(text: str) -> str:
+    folded = fold(text)
+    for pattern, repl in _PLACE_ALIASES:
+        folded = pattern.sub(repl, folded)
+    return " ".join(re.findall(r"\w+", folded))
+
+
+def local_documents(searcher, question: str) -> set[str] | None:
+    """Documents issued by the province or city the question names ("… ở Đắk Lắk", "TP.HCM"), if it names one."""
+    q = f" {_fold_place(question)} "
+    docs: set[str] = set()
+    for r in searcher.snapshot.rows("SELECT doc_id, issuer FROM documents WHERE issuer IS NOT NULL"):
+        m = _LOCALITY.search(fold(r["issuer"]))
+        if m:
+            place = _fold_place(m.group(1))
+            if place and f" {place} " in q:
+                docs.add(r["doc_id"])
+    return docs or None
+
+
 # ---------------------------------------------------------------- topic
 
+RERANK_PER_HIT = 4  # passages of each retrieved chunk scored by the encoder
+RERANK_MARGIN = 0.025  # cited passages score within this cosine of the best one
+MIN_PASSAGE_COSINE = 0.873  # below this, and with little key-term overlap, nothing answers
+MIN_COVERAGE = 0.35
 
-def _rank_units(searcher, question: str, hits, tokens: list[str]) -> list[Unit]:
-    """Score the passages of the retrieved chunks by key-term coverage and chunk rank."""
+
+def _candidate_units(searcher, hits, tokens: list[str]) -> list[Unit]:
+    """The best few passages of each retrieved chunk, by key-term coverage and chunk rank."""
     snap = searcher.snapshot
     weights = snap.lexical.idf(tokens)
     if not hits:
@@ -188,21 +219,43 @@ def _rank_units(searcher, question: str, hits, tokens: list[str]) -> list[Unit]:
         if h.doc_id not in texts:
             texts[h.doc_id] = snap.rows("SELECT text FROM documents WHERE doc_id=?", (h.doc_id,))[0][0]
         text = texts[h.doc_id]
+        mine = []
         for s, e in split_units(text, h.start, h.end):
             cov = coverage(tokens, weights, _unit_tokens(h.section + " " + text[s:e]))
-            units.append(Unit(h.doc_id, s, e, 0.6 * cov + 0.4 * (h.score / top), cov))
+            mine.append(Unit(h.doc_id, s, e, 0.6 * cov + 0.4 * (h.score / top), cov, h.section))
+        mine.sort(key=lambda u: -u.score)
+        units.extend(mine[:RERANK_PER_HIT])
+    return units
+
+
+def _rank_units(searcher, question: str, hits, tokens: list[str]) -> list[Unit]:
+    """Candidate passages re-scored by the encoder: cosine between the question and each passage."""
+    units = _candidate_units(searcher, hits, tokens)
+    if not units:
+        return []
+    snap = searcher.snapshot
+    texts = {}
+    for u in units:
+        if u.doc_id not in texts:
+            texts[u.doc_id] = snap.rows("SELECT text FROM documents WHERE doc_id=?", (u.doc_id,))[0][0]
+    passages = [f"{u.section}\n{texts[u.doc_id][u.start : u.end]}".strip() for u in units]
+    qvec = searcher.query_vector(searcher.dense_text(question))
+    cosines = searcher.encoder.encode_passages(passages) @ qvec
+    for u, c in zip(units, cosines, strict=True):
+        u.cosine = float(c)
+        u.score = float(c) + 0.05 * u.cov
     units.sort(key=lambda u: -u.score)
     return units
 
 
-def _select(units: list[Unit], limit: int, ratio: float = 0.8) -> list[Unit]:
+def _select(units: list[Unit], limit: int, margin: float = RERANK_MARGIN) -> list[Unit]:
     if not units:
         return []
     best = units[0].score
     chosen: list[Unit] = []
     per_doc: dict[str, int] = {}
     for u in units:
-        if u.score < ratio * best or len(chosen) >= limit:
+        if u.score < best - margin or len(chosen) >= limit:
             break
         if per_doc.get(u.doc_id, 0) >= 3:
             continue
@@ -213,19 +266,32 @@ def _select(units: list[Unit], limit: int, ratio: float = 0.8) -> list[Unit]:
     return chosen
 
 
+def answerable(units: list[Unit]) -> bool:
+    """Whether the best passages answer at all: semantically close, or covering the key terms."""
+    if not units:
+        return False
+    best_cos = max(u.cosine for u in units)
+    best_cov = max(u.cov for u in units)
+    return best_cos >= MIN_PASSAGE_COSINE or best_cov >= MIN_COVERAGE
+
+
 def _answer_topic(searcher, question: str, intent: Intent, filters=None) -> Answer:
     hits = searcher.search(question, k=8, filters=filters)
     tokens = _topic_tokens(question)
     if not hits or not tokens:
         return Answer(question=question, intent=intent.kind, found=False, answer=NOT_FOUND)
     units = _rank_units(searcher, question, hits, tokens)
-    best_cov = max((u.cov for u in units), default=0.0)
-    if best_cov < 0.35:
+    if not answerable(units):
         return Answer(question=question, intent=intent.kind, found=False, answer=NOT_FOUND)
     citer = _Citer(searcher)
     lines = []
-    for u in sorted(_select(units, 4), key=lambda u: -u.score):
-        n = citer.cite(u.doc_id, u.start, u.end)
+    chosen = _select(units, 4)
+    if _IDENTITY_CUE.search(fold(question)):
+        d = citer.doc(chosen[0].doc_id)
+        n = citer.cite(d["doc_id"], *_header_span(searcher, d["doc_id"]))
+        lines.append(f"{_doc_label(d)} [{n}]")
+    for u in chosen:
+        n = citer.cite(u.doc_id, u.start, u.end, u.section)
         lines.append(f"{_quote(citer.text(u.doc_id, u.start, u.end))} [{n}]")
     return Answer(
         question=question,
@@ -238,21 +304,64 @@ def _answer_topic(searcher, question: str, intent: Intent, filters=None) -> Answ
 
 # ---------------------------------------------------------------- assignments
 
+MAX_ASSIGNMENT_CANDIDATES = 40
+ASSIGNMENT_MARGIN = 0.05  # an agency's tasks are many and alike: cite more of them
+MAX_ASSIGNMENT_CITATIONS = 10
+
+
+def _rerank_assignments(searcher, question: str, rows: list, tokens: list[str]) -> list[tuple[float, float, dict]]:
+    """(score, coverage, row) for assignments, best first: key-term coverage of the task, its section and
+    its document's issuer and title, then the encoder's cosine between the question and the task."""
+    snap = searcher.snapshot
+    weights = snap.lexical.idf(tokens)
+    scored = []
+    for r in rows:
+        context = " ".join(str(r[k] or "") for k in ("section", "task", "agency_text", "issuer", "title"))
+        scored.append((coverage(tokens, weights, _unit_tokens(context)), dict(r)))
+    scored.sort(key=lambda x: -x[0])
+    scored = scored[:MAX_ASSIGNMENT_CANDIDATES]
+    if not scored:
+        return []
+    qvec = searcher.query_vector(searcher.dense_text(question))
+    passages = [f"{r['section']}\n{r['agency']}: {r['task']}" for _, r in scored]
+    cosines = searcher.encoder.encode_passages(passages) @ qvec
+    out = [(float(c) + 0.05 * cov, cov, r | {"cosine": float(c)}) for (cov, r), c in zip(scored, cosines, strict=True)]
+    out.sort(key=lambda x: -x[0])
+    return out
+
+
+def _assignment_lines(citer: _Citer, rows: list[dict], with_doc: bool = True) -> list[str]:
+    lines = []
+    for r in rows:
+        n = citer.cite(r["doc_id"], r["start"], r["end"], r["section"])
+        role = {"chủ trì": "chủ trì", "phối hợp": "phối hợp"}.get(r["role"], "được giao")
+        where = f", {_doc_label(citer.doc(r['doc_id']))}" if with_doc else ""
+        lines.append(f"- {r['agency']} ({role}{where}): {_quote(r['task'])} [{n}]")
+    return lines
+
+
+_ASSIGNMENT_SQL = "SELECT a.*, d.date, d.issuer, d.title FROM assignments a JOIN documents d ON d.doc_id=a.doc_id"
+
 
 def _answer_assignment(searcher, question: str, intent: Intent) -> Answer:
     from search.tasks import agency_names
 
+    if intent.who:
+        return _answer_who(searcher, question, intent)
     snap = searcher.snapshot
     names: list[str] = []
     for a in intent.agencies:
         names.extend(n for n in agency_names(searcher, a) if n not in names)
-    if not names:
-        return _answer_who(searcher, question, intent) if intent.who else _answer_topic(searcher, question, intent)
-    rows = snap.rows(
-        f"SELECT a.*, d.date FROM assignments a JOIN documents d ON d.doc_id=a.doc_id"
-        f" WHERE a.agency IN ({','.join('?' * len(names))}) ORDER BY COALESCE(d.date,'') DESC, a.start",
-        names,
-    )
+    rows = []
+    if names:
+        rows = snap.rows(
+            f"{_ASSIGNMENT_SQL} WHERE a.agency IN ({','.join('?' * len(names))})"
+            " ORDER BY COALESCE(d.date,'') DESC, a.start",
+            names,
+        )
+    local = local_documents(searcher, question)
+    if local is not None and any(r["doc_id"] in local for r in rows):
+        rows = [r for r in rows if r["doc_id"] in local]
     if not rows:
         return _answer_topic(searcher, question, intent)
     drop = set(_FRAME_WORDS)
@@ -261,63 +370,46 @@ def _answer_assignment(searcher, question: str, intent: Intent) -> Answer:
     tokens = _topic_tokens(question, drop)
     citer = _Citer(searcher)
     if tokens:
-        weights = snap.lexical.idf(tokens)
-        qvec = searcher.encoder.encode_queries([question])[0]
-        scored = []
-        for r in rows:
-            cov = coverage(tokens, weights, _unit_tokens(r["section"] + " " + r["task"]))
-            chunk = snap.rows(
-                'SELECT id FROM chunks WHERE doc_id=? AND start<=? AND "end">? ORDER BY ordinal LIMIT 1',
-                (r["doc_id"], r["start"], r["start"]),
-            )
-            dense = float(snap.dense.vectors(np.asarray([chunk[0]["id"]]))[0] @ qvec) if chunk else 0.0
-            scored.append((0.6 * cov + 0.4 * dense, cov, r))
-        scored.sort(key=lambda x: -x[0])
-        if not scored or scored[0][1] < 0.3:
+        ranked = _rerank_assignments(searcher, question, rows, tokens)
+        if not ranked or (ranked[0][2]["cosine"] < MIN_PASSAGE_COSINE and ranked[0][1] < MIN_COVERAGE):
             return _answer_topic(searcher, question, intent)
-        best = scored[0][0]
-        chosen = [r for s, cov, r in scored if s >= 0.85 * best and cov > 0][:MAX_CITATIONS]
+        best = ranked[0][0]
+        chosen = [r for score, _, r in ranked if score >= best - ASSIGNMENT_MARGIN][:MAX_ASSIGNMENT_CITATIONS]
     else:
-        chosen = list(rows[:8])
-    lines = []
-    for r in chosen:
-        n = citer.cite(r["doc_id"], r["start"], r["end"], r["section"])
-        doc = citer.doc(r["doc_id"])
-        role = {"chủ trì": "chủ trì", "phối hợp": "phối hợp"}.get(r["role"], "được giao")
-        lines.append(f"- {r['agency']} ({role}, {_doc_label(doc)}): {_quote(r['task'])} [{n}]")
+        chosen = [dict(r) for r in rows[:8]]
     head = f"Các nhiệm vụ giao {', '.join(names[:3])} tìm thấy trong các văn bản:"
     return Answer(
         question=question,
         intent="assignment",
         found=True,
-        answer=head + "\n" + "\n".join(lines),
+        answer=head + "\n" + "\n".join(_assignment_lines(citer, chosen)),
         citations=citer.citations,
     )
 
 
 def _answer_who(searcher, question: str, intent: Intent) -> Answer:
-    """'Ai chủ trì …?': the assignments inside the best passages for the question."""
+    """'Ai chủ trì …?', 'Cơ quan nào …?': the assignments inside the best passages for the question."""
     snap = searcher.snapshot
-    hits = searcher.search(question, k=5)
-    citer = _Citer(searcher)
-    lines = []
+    hits = searcher.search(question, k=8)
+    rows: dict[int, dict] = {}
     for h in hits:
-        rows = snap.rows(
-            'SELECT * FROM assignments WHERE doc_id=? AND start<? AND "end">? ORDER BY role="chủ trì" DESC, start',
+        for r in snap.rows(
+            f'{_ASSIGNMENT_SQL} WHERE a.doc_id=? AND a.start<? AND a."end">? ORDER BY a.start',
             (h.doc_id, h.end, h.start),
-        )
-        for r in rows[:2]:
-            n = citer.cite(r["doc_id"], r["start"], r["end"], r["section"])
-            lines.append(f"- {r['agency']} ({r['role']}): {_quote(r['task'])} [{n}]")
-        if len(citer.citations) >= 4:
-            break
-    if not lines:
+        ):
+            rows.setdefault(r["id"], dict(r))
+    tokens = _topic_tokens(question, set(_FRAME_WORDS))
+    ranked = _rerank_assignments(searcher, question, list(rows.values()), tokens) if rows else []
+    if not ranked or (ranked[0][2]["cosine"] < MIN_PASSAGE_COSINE and ranked[0][1] < MIN_COVERAGE):
         return _answer_topic(searcher, question, intent)
+    best = ranked[0][0]
+    chosen = [r for score, _, r in ranked if score >= best - RERANK_MARGIN][:4]
+    citer = _Citer(searcher)
     return Answer(
         question=question,
         intent="assignment",
         found=True,
-        answer="\n".join(lines),
+        answer="\n".join(_assignment_lines(citer, chosen)),
         citations=citer.citations,
     )
 
@@ -347,20 +439,7 @@ def _answer_reference(searcher, question: str, intent: Intent) -> Answer:
                 lines.append(f"- {_doc_label(citer.doc(c['doc_id']))}: {_quote(citer.text(c['doc_id'], s, e))} [{n}]")
             continue
         for d in result["documents"]:
-            header = _header_span(searcher, d["doc_id"])
-            n = citer.cite(d["doc_id"], *header)
-            title = f" {d['title']}" if d.get("title") else ""
-            issuer = f" của {d['issuer']}" if d.get("issuer") else ""
-            lines.append(f"{_doc_label(d)}{issuer}:{title} [{n}]")
-            rest = searcher.search(question, k=4, filters=None)
-            for h in rest:
-                if h.doc_id != d["doc_id"]:
-                    continue
-                tokens = _topic_tokens(question)
-                units = _rank_units(searcher, question, [h], tokens)[:1]
-                for u in units:
-                    m = citer.cite(u.doc_id, u.start, u.end)
-                    lines.append(f"{_quote(citer.text(u.doc_id, u.start, u.end))} [{m}]")
+            lines.extend(_document_lines(searcher, citer, question, d))
         if not result["documents"] and result["cited_by"]:
             lines.append(f"Văn bản {result['number']} chưa có trong chỉ mục; các văn bản sau có nhắc đến:")
             for c in result["cited_by"][:MAX_CITATIONS]:
@@ -375,6 +454,57 @@ def _answer_reference(searcher, question: str, intent: Intent) -> Answer:
             answer=f"Không có văn bản nào trong chỉ mục mang hoặc nhắc đến số hiệu {', '.join(intent.numbers)}.",
         )
     return Answer(question=question, intent="reference", found=True, answer="\n".join(lines), citations=citer.citations)
+
+
+_SIGNER_CUE = re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky ban hanh|ky van ban|ky thay|ky thua)\b")
+_IDENTITY_CUE = re.compile(
+    r"\b(van ban|quyet dinh|cong dien|nghi quyet|chi thi|ke hoach|thong bao|cong van|thong tu|nghi dinh) nao\b"
+    r"|\bso hieu\b|\bban hanh ngay\b|\bngay nao\b|\bthanh lap theo\b"
+)
+
+
+def _document_lines(searcher, citer: _Citer, question: str, d: dict) -> list[str]:
+    """A document named by its number: its header (number, date, title), its signature when the
+    question asks who signed, and its passages that answer the rest of the question."""
+    from chidao.records import Filters
+
+    n = citer.cite(d["doc_id"], *_header_span(searcher, d["doc_id"]))
+    title = f" {d['title']}" if d.get("title") else ""
+    issuer = f" của {d['issuer']}" if d.get("issuer") else ""
+    lines = [f"{_doc_label(d)}{issuer}:{title} [{n}]"]
+    doc = citer.doc(d["doc_id"])
+    if _SIGNER_CUE.search(fold(question)):
+        span = _signer_span(doc["text"], searcher.document(d["doc_id"]).get("signer"))
+        if span:
+            m = citer.cite(d["doc_id"], *span)
+            lines.append(f"Người ký: {_quote(doc['text'][span[0] : span[1]])} [{m}]")
+    drop = set(_FRAME_WORDS) | {fold(w) for w in re.findall(r"\w+", f"{d.get('number') or ''} {d.get('type') or ''}")}
+    tokens = _topic_tokens(question, drop)
+    if len(tokens) >= 2:
+        hits = searcher.search(question, k=6, filters=Filters(doc_id=d["doc_id"]))
+        units = _rank_units(searcher, question, hits, tokens)
+        for u in _select(units, 4):
+            m = citer.cite(u.doc_id, u.start, u.end, u.section)
+            lines.append(f"{_quote(citer.text(u.doc_id, u.start, u.end))} [{m}]")
+    return lines
+
+
+def _signer_span(text: str, signer: str | None) -> tuple[int, int] | None:
+    """The signature block: the signer's title line(s) and name, at the end of the document."""
+    if not signer:
+        return None
+    at = text.rfind(signer)
+    if at < 0:
+        return None
+    end = at + len(signer)
+    start = text.rfind("\n", 0, at)
+    for _ in range(2):  # the title lines above the name ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")
+        prev = text.rfind("\n", 0, max(0, start))
+        line = text[prev + 1 : start].strip()
+        if not line or len(line) > 60 or line != line.upper():
+            break
+        start = prev
+    return start + 1, end
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

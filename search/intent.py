@@ -36,8 +36,8 @@ _WHICH_DOCS = re.compile(
 )
 _IMPLEMENT_CUES = re.compile(r"\b(trien khai|thuc hien|cu the hoa|huong dan|quan triet|to chuc thuc hien)\b")
 _TASK_CUES = re.compile(
-    r"\b(giao|nhiem vu|trach nhiem|chu tri|phoi hop|lam gi|phai lam|can lam|duoc yeu cau|duoc de nghi|"
-    r"phan cong|dam nhiem|phu trach)\b"
+    r"\b(giao|nhiem vu|trach nhiem|chu tri|phoi hop|lam gi|phai|can lam|duoc yeu cau|duoc de nghi|"
+    r"phan cong|dam nhiem|phu trach|vai tro|co nhiem vu)\b"
 )
 _WHO = re.compile(r"(^|\b)(ai|co quan nao|don vi nao|bo nao|so nao|nganh nao|cap nao|luc luong nao)\b")
 
@@ -66,5 +66,5 @@ def classify(question: str, searcher) -> Intent:
     task = bool(_TASK_CUES.search(folded))
     who = bool(_WHO.search(folded))
     if task and (agencies or who):
-        return Intent("assignment", agencies=agencies, who=not agencies and who)
+        return Intent("assignment", agencies=agencies, who=who)
     return Intent("topic", agencies=agencies)

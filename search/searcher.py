@@ -19,7 +19,7 @@ import numpy as np
 
 from chidao.config import Settings
 from chidao.records import Answer, Filters, Hit
-from chidao.text import fold
+from chidao.text import fold, has_accents
 from ingest.index import CURRENT, Snapshot, check_model, open_snapshot, read_meta
 from search.fusion import fuse
 from search.lexical import query_tokens
@@ -44,12 +44,13 @@ class Searcher:
         self._pointer: str | None = None
         self._lock = threading.Lock()
         self._canon = None
-        self._pins = threading.local()  # the generation one call in this thread is answering from
+        self._pins = threading.local()
+        self._query_cache: dict[str, np.ndarray] = {}  # the generation one call in this thread is answering from
 
     @classmethod
     def open(cls, settings: Settings, encoder=None) -> Searcher:
         """Open the index for reading; refuses an index built with another model."""
-        check_model(read_meta(Path(settings.index)), settings.model)
+        check_model(read_meta(Path(settings.index)), settings.model_id)
         searcher = cls(settings, encoder)
         searcher.snapshot  # noqa: B018 - load now so errors surface at start-up
         return searcher
@@ -72,7 +73,7 @@ class Searcher:
                 if pointer != self._pointer or self._snapshot is None:
                     snap = open_snapshot(self.root) if pointer else None
                     if snap is not None:
-                        check_model(snap.meta, self.settings.model)
+                        check_model(snap.meta, self.settings.model_id)
                     self._snapshot, self._pointer = snap, pointer
         return self._snapshot
 
@@ -107,6 +108,37 @@ class Searcher:
             self._canon = AgencyCanon.from_settings(self.settings)
         return self._canon
 
+    def query_vector(self, query: str) -> np.ndarray:
+        """The encoder's vector for a query, remembered for the few most recent queries."""
+        with self._lock:
+            cached = self._query_cache.get(query)
+        if cached is not None:
+            return cached
+        vec = self.encoder.encode_queries([query])[0]
+        with self._lock:
+            self._query_cache[query] = vec
+            while len(self._query_cache) > 64:
+                self._query_cache.pop(next(iter(self._query_cache)))
+        return vec
+
+    def dense_text(self, query: str, lexical_scores: np.ndarray | None = None) -> str:
+        """What the encoder sees for a query: the query itself, or, typed without accents, the query
+        with its accents restored from its best lexical passages (search/accents.py)."""
+        if has_accents(query) or not query.strip():
+            return query
+        snap = self.snapshot
+        if snap is None or not len(snap.lexical.ids):
+            return query
+        if lexical_scores is None:
+            lexical_scores = snap.lexical.scores(query_tokens(query))
+        top = [int(snap.lexical.ids[i]) for i in np.argsort(-lexical_scores)[:10] if lexical_scores[i] > 0]
+        if not top:
+            return query
+        from search.accents import restore_accents
+
+        passages = [f"{h.section} {h.text}" for h in self._hits(top, [0.0] * len(top))]
+        return restore_accents(query, passages)
+
     def warm_up(self) -> None:
         """Load the model and index now (the UI calls this at start-up)."""
         self.snapshot  # noqa: B018
@@ -140,6 +172,8 @@ class Searcher:
             q = f"SELECT DISTINCT doc_id FROM assignments WHERE agency IN ({','.join('?' * len(names))})"
             agency_docs = {r[0] for r in snap.rows(q, names)}
         for r in rows:
+            if filters.doc_id and r["doc_id"] != filters.doc_id:
+                continue
             if filters.type and fold(r["type"] or "") != fold(filters.type):
                 continue
             if filters.issuer and fold(filters.issuer) not in fold(r["issuer"] or ""):
@@ -202,7 +236,7 @@ class Searcher:
             lex_all = np.where(mask, lex_all, 0.0)
         top_lex = np.argsort(-lex_all)[:n]
         top_lex = top_lex[lex_all[top_lex] > 0]
-        qvec = self.encoder.encode_queries([query])[0]
+        qvec = self.query_vector(self.dense_text(query, lex_all))
         dense_ids, _ = snap.dense.search(qvec, n, allowed)
         ids = np.unique(np.concatenate([snap.lexical.ids[top_lex], dense_ids]))
         if len(ids) == 0:

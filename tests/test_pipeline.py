@@ -28,7 +28,7 @@ def test_ingest_reports_and_indexes_every_readable_file(hashing_settings, small_
     assert report.chunks > 10 and report.embedded > 0
 
     meta = read_meta(hashing_settings.index)
-    assert meta.model == "hashing-test" and meta.dim > 0 and meta.chunks == report.chunks
+    assert meta.model == "hashing:hashing-test" and meta.dim > 0 and meta.chunks == report.chunks
 
     docs = _docs_by_name(Searcher.open(hashing_settings))
     pdf = docs["ke-hoach-tiem-chung.pdf"]
@@ -120,7 +120,7 @@ def test_index_refuses_another_model(hashing_settings, small_corpus):
         ingest_paths([small_corpus], other)
     rebuilt = ingest_paths([small_corpus], other, rebuild=True)
     assert rebuilt.added == 3
-    assert read_meta(hashing_settings.index).model == "another-model"
+    assert read_meta(hashing_settings.index).model == "hashing:another-model"
 
 
 def test_failed_run_leaves_previous_index_searchable(hashing_settings, small_corpus, monkeypatch):

@@ -1,0 +1,159 @@
+"""The UI's backend on a real index built with the hashing encoder (no model, no browser): uploads
+and their per-file results, a busy index, deletion, tasks with filters, empty index, quiet logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+
+import pytest
+from builders import make_docx
+from conftest import SAMPLE
+from filelock import FileLock
+
+import app as ui
+from ingest.pipeline import ingest_paths
+from search.searcher import Searcher
+
+NEW_DOCX = [
+    "CÔNG VĂN",
+    "V/v tăng cường phòng cháy, chữa cháy rừng mùa khô",
+    "1. Chi cục Kiểm lâm chủ trì tuần tra tại các chòi canh lửa, báo cáo trước ngày 30/4/2022.",
+]
+NEW_HEADER = [
+    ["ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+    ["Số: 2024/UBND-KT", "ngày 20/3/2022"],
+]
+
+
+def statuses(page: str) -> dict[str, str]:
+    """{file name: status label} from the upload result table."""
+    rows = re.findall(r"<td class='cd-file'>(.*?)</td><td class='cd-nowrap'><span[^>]*>(.*?)</span>", page)
+    return {ui.html.unescape(name): label for name, label in rows}
+
+
+@pytest.fixture
+def backend(hashing_settings, small_corpus):
+    ingest_paths([small_corpus], hashing_settings)
+    return ui.Backend(hashing_settings, Searcher.open(hashing_settings))
+
+
+def test_upload_reports_each_file(backend, tmp_path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    docx = make_docx(incoming / "Công văn phòng cháy.docx", NEW_DOCX, header_table=NEW_HEADER)
+    note = incoming / "ghi chú.txt"
+    note.write_text("Sở Tài chính chủ trì rà soát kinh phí phòng chống thiên tai năm 2022.", encoding="utf-8")
+    png = incoming / "scan.pdf"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    copy = incoming / "ban-sao.md"
+    shutil.copy(SAMPLE, copy)
+    blank = incoming / "trong.txt"
+    blank.write_text(" \n\t\n ", encoding="utf-8")  # accepted as text, refused by the loader
+    before = len(backend.documents())
+
+    page = backend.upload([docx, note, png, copy, blank])
+    assert statuses(page) == {
+        "Công văn phòng cháy.docx": "đã thêm",
+        "ghi chú.txt": "đã thêm",
+        "scan.pdf": "lỗi",
+        "ban-sao.md": "đã có sẵn",
+        "trong.txt": "lỗi",
+    }
+    assert "ảnh PNG" in page and "2024/UBND-KT" in page and "không có nội dung chữ" in page
+    assert len(backend.documents()) == before + 2
+    stored = sorted(p.name for p in backend.uploads.iterdir())
+    assert stored == ["Công-văn-phòng-cháy.docx", "ban-sao.md", "ghi-chú.txt"]
+    hits = backend.searcher.search("choi canh lua", k=3)
+    assert hits and hits[0].number == "2024/UBND-KT"
+
+    assert statuses(backend.upload([docx])) == {"Công văn phòng cháy.docx": "không đổi"}
+    note.write_text("Sở Tài chính chủ trì bố trí kinh phí khắc phục hậu quả bão lũ năm 2022.", encoding="utf-8")
+    assert statuses(backend.upload([note])) == {"ghi chú.txt": "đã cập nhật"}
+    assert len(backend.documents()) == before + 2
+    assert "bố trí kinh phí" in (backend.uploads / "ghi-chú.txt").read_text(encoding="utf-8")
+
+
+def test_upload_waits_for_a_busy_index(backend, tmp_path):
+    note = tmp_path / "a.txt"
+    note.write_text("Sở Y tế chủ trì.", encoding="utf-8")
+    with FileLock(str(backend.settings.index / ".lock")):
+        page = backend.upload([note])
+    assert "tiến trình khác" in page
+    with backend.ingest_lock:
+        assert "Đang có người khác nạp văn bản" in backend.upload([note])
+    assert statuses(backend.upload([note])) == {"a.txt": "đã thêm"}
+
+
+def test_delete_removes_uploaded_files_only(backend, small_corpus, tmp_path):
+    note = tmp_path / "xoa-toi.txt"
+    note.write_text("Công văn số 9/UBND-VP về việc dọn dẹp kho lưu trữ.", encoding="utf-8")
+    backend.upload([note])
+    docs = {d["source"].rsplit("/", 1)[-1]: d for d in backend.documents()}
+    confirm = backend.confirm_delete_html(docs["xoa-toi.txt"]["doc_id"])
+    assert "Xoá" in confirm and "xoa-toi.txt" in confirm
+    assert "Đã xoá" in backend.delete(docs["xoa-toi.txt"]["doc_id"])
+    assert not (backend.uploads / "xoa-toi.txt").exists()
+    assert "Đã xoá" in backend.delete(docs["cong-van-sat-lo.docx"]["doc_id"])
+    assert (small_corpus / "cong-van-sat-lo.docx").exists()  # files outside uploads/ are kept
+    names = {d["source"].rsplit("/", 1)[-1] for d in backend.documents()}
+    assert "xoa-toi.txt" not in names and "cong-van-sat-lo.docx" not in names
+    assert "không còn" in backend.delete(docs["xoa-toi.txt"]["doc_id"])
+
+
+def test_tasks_filters_and_exports(backend):
+    page, xlsx, csv_path = backend.tasks("so y te", "chủ trì", "", "")
+    assert "giao cho <b>Sở Y tế</b>" in page
+    roles = re.findall(r"<td class='cd-nowrap'>(Chủ trì|Phối hợp|Được giao)</td>", page)
+    assert roles and set(roles) == {"Chủ trì"}
+    assert xlsx.suffix == ".xlsx" and xlsx.exists() and csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    page, xlsx, _ = backend.tasks("Sở Y tế", "", "01/01/2022", "")
+    assert "Không tìm thấy nhiệm vụ" in page and xlsx is None
+    page, xlsx, _ = backend.tasks("Sở Y tế", "", "32/13/2021", "")
+    assert "không hợp lệ" in page and xlsx is None
+    page, _, _ = backend.tasks("Y tế", "", "", "")
+    assert "Sở Y tế" in page
+
+
+def test_empty_index_explains_and_accepts_uploads(hashing_settings, tmp_path):
+    backend = ui.Backend(hashing_settings, Searcher.open(hashing_settings))
+    assert backend.is_empty()
+    for page in (backend.ask("Sở Y tế được giao nhiệm vụ gì?"), backend.refs("570/CĐ-TTg"), backend.status_html()):
+        assert "Chỉ mục chưa có văn bản nào" in page and "chidao ingest" in page
+    assert "Chỉ mục chưa có văn bản nào" in backend.search("so y te", "", "", "", "", "")
+    assert backend.example_questions() == []
+    note = tmp_path / "dau-tien.md"
+    note.write_text("# Kế hoạch\nSở Y tế chủ trì tiêm chủng vắc xin cho người dân.", encoding="utf-8")
+    assert statuses(backend.upload([note])) == {"dau-tien.md": "đã thêm"}
+    assert not backend.is_empty()
+    assert backend.searcher.search("tiem chung", k=1)
+
+
+def test_no_query_text_in_logs(backend, caplog):
+    secret = "Bí mật Sở Y tế XYZQ được giao nhiệm vụ gì?"
+    with caplog.at_level(logging.INFO):
+        backend.ask(secret)
+        backend.search("xyzq bí mật", "", "", "", "", "")
+        backend.refs("999/XYZQ-BM")
+        backend.tasks("Sở Y tế", "", "", "")
+    logged = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+    assert "XYZQ" not in logged.upper() and "bí mật" not in logged.lower()
+
+
+def test_a_failed_index_write_is_explained(backend, tmp_path, monkeypatch):
+    import errno
+
+    import ingest.pipeline
+    from ingest.index import write_failure
+
+    def disk_full(*args, **kwargs):
+        raise write_failure(OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(ingest.pipeline, "ingest_paths", disk_full)
+    note = tmp_path / "day-o-dia.txt"
+    note.write_text("Sở Y tế chủ trì.", encoding="utf-8")
+    page = backend.upload([note])
+    assert "ổ đĩa đã đầy" in page and "The index" not in page and "Chưa nạp được" in page
+    monkeypatch.setattr(ingest.pipeline, "ingest_paths", lambda *a, **k: 1 / 0)
+    assert "Lỗi máy chủ khi nạp" in backend.upload([note])
