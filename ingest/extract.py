@@ -193,14 +193,14 @@ def normal_case(name: str) -> str:
     ministry = False
     while i < len(words):
         w = words[i]
+        if in_place:  # a place name, even one whose syllables are not Vietnamese ("ĐẮK LẮK", "KON TUM")
+            out.append(w if any(ch.isdigit() for ch in w) else _cap(low[i]))
+            i += 1
+            continue
         if _is_acronym(w):
             out.append(w)
             i += 1
             capitalise_next = False
-            continue
-        if in_place:
-            out.append(_cap(low[i]))
-            i += 1
             continue
         proper = _phrase_at(low, i, _PROPER)
         if proper:

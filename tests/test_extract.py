@@ -362,3 +362,10 @@ def test_devset_metadata_accuracy():
         ok["title"] += bool(mine) and (mine in gold or gold in mine)  # gold titles carry extra lines
     for field, good in ok.items():
         assert good / len(rows) >= 0.95, (field, good)
+
+
+def test_place_names_with_non_vietnamese_syllables_are_normal_cased() -> None:
+    from ingest.extract import normal_case
+
+    assert normal_case("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") == "Ủy ban nhân dân tỉnh Đắk Lắk"
+    assert normal_case("UBND TỈNH KON TUM") == "UBND tỉnh Kon Tum"
