@@ -14,6 +14,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -69,7 +70,8 @@ def build_document(loaded, settings: Settings, canon=None) -> Document:
     meta = extract_metadata(norm.text)
     references = extract_references(norm.text, own_number=meta.number)
     canon = canon if canon is not None else AgencyCanon.from_settings(settings)
-    assignments = extract_assignments(norm.text, blocks, canon)
+    # A statute's "X có trách nhiệm …" are standing duties, not tasks assigned by a directive.
+    assignments = [] if is_statute(meta) else extract_assignments(norm.text, blocks, canon)
     chunks = chunk_document(
         doc_id,
         norm,
@@ -102,6 +104,15 @@ def _unreadable(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "Liên kết tượng trưng (symlink) này trỏ vòng về chính nó; hãy xoá hoặc sửa liên kết."
     return f"Không đọc được tệp (lỗi hệ thống: {exc.strerror or exc}); hãy kiểm tra tệp còn tồn tại và đọc được."
+
+
+_STATUTE_TYPES = {"Luật", "Bộ luật", "Văn bản hợp nhất", "Hiến pháp", "Pháp lệnh"}
+_STATUTE_NUMBER = re.compile(r"/QH\d+$|/UBTVQH\d+$")
+
+
+def is_statute(meta) -> bool:
+    """Laws, codes and consolidated texts (passed by the National Assembly or its Standing Committee)."""
+    return meta.type in _STATUTE_TYPES or bool(meta.number and _STATUTE_NUMBER.search(meta.number))
 
 
 def _report_progress(progress: ProgressFn | None, fraction: float, message: str) -> None:

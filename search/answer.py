@@ -38,6 +38,11 @@ _FRAME_WORDS = frozenset(
         "đến chủ trì phối hợp yêu cầu đề nghị ai cơ quan đơn vị"
     ).split()
 )
+# Lines that are never an answer: place and date, the motto, a bare number line.
+_LOW_VALUE = re.compile(
+    r"^(?:[\w\s.]+,\s*)?ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}$"
+    r"|^cong hoa xa hoi chu nghia viet nam$|^doc lap\W+tu do\W+hanh phuc$|^so\s*:"
+)
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9\-+•])")
 
 
@@ -185,28 +190,46 @@ def _fold_place(text: str) -> str:
     return " ".join(re.findall(r"\w+", folded))
 
 
+def localities(searcher) -> dict[str, str]:
+    """doc_id → folded province/city of the documents a local government issued (central ones absent)."""
+    out = {}
+    for r in searcher.snapshot.rows("SELECT doc_id, issuer FROM documents WHERE issuer IS NOT NULL"):
+        m = _LOCALITY.search(fold(r["issuer"]))
+        if m and _fold_place(m.group(1)):
+            out[r["doc_id"]] = _fold_place(m.group(1))
+    return out
+
+
 def local_documents(searcher, question: str) -> set[str] | None:
     """Documents issued by the province or city the question names ("… ở Đắk Lắk", "TP.HCM"), if it names one."""
     q = f" {_fold_place(question)} "
-    docs: set[str] = set()
-    for r in searcher.snapshot.rows("SELECT doc_id, issuer FROM documents WHERE issuer IS NOT NULL"):
-        m = _LOCALITY.search(fold(r["issuer"]))
-        if m:
-            place = _fold_place(m.group(1))
-            if place and f" {place} " in q:
-                docs.add(r["doc_id"])
+    docs = {d for d, place in localities(searcher).items() if f" {place} " in q}
     return docs or None
+
+
+def other_localities(searcher, question: str) -> set[str]:
+    """Documents of a province or city other than the one the question names (empty if it names none)."""
+    local = local_documents(searcher, question)
+    if local is None:
+        return set()
+    return {d for d in localities(searcher) if d not in local}
 
 
 # ---------------------------------------------------------------- topic
 
 RERANK_PER_HIT = 4  # passages of each retrieved chunk scored by the encoder
-RERANK_MARGIN = 0.025  # cited passages score within this cosine of the best one
+RERANK_MARGIN = 0.035  # cited passages score within this cosine of the best one
 MIN_PASSAGE_COSINE = 0.873  # below this, and with little key-term overlap, nothing answers
 MIN_COVERAGE = 0.35
 
 
-def _candidate_units(searcher, hits, tokens: list[str]) -> list[Unit]:
+def citable(text: str) -> bool:
+    """A passage worth citing on its own: a few words at least, not a date line or the motto."""
+    words = re.findall(r"\w+", text)
+    return len(words) >= 4 and not _LOW_VALUE.match(" ".join(fold(text).split()).strip(" .*"))
+
+
+def _candidate_units(searcher, hits, tokens: list[str], exclude: set[str] = frozenset()) -> list[Unit]:
     """The best few passages of each retrieved chunk, by key-term coverage and chunk rank."""
     snap = searcher.snapshot
     weights = snap.lexical.idf(tokens)
@@ -216,11 +239,15 @@ def _candidate_units(searcher, hits, tokens: list[str]) -> list[Unit]:
     units: list[Unit] = []
     texts: dict[str, str] = {}
     for h in hits:
+        if h.doc_id in exclude:
+            continue
         if h.doc_id not in texts:
             texts[h.doc_id] = snap.rows("SELECT text FROM documents WHERE doc_id=?", (h.doc_id,))[0][0]
         text = texts[h.doc_id]
         mine = []
         for s, e in split_units(text, h.start, h.end):
+            if not citable(text[s:e]):
+                continue
             cov = coverage(tokens, weights, _unit_tokens(h.section + " " + text[s:e]))
             mine.append(Unit(h.doc_id, s, e, 0.6 * cov + 0.4 * (h.score / top), cov, h.section))
         mine.sort(key=lambda u: -u.score)
@@ -229,8 +256,9 @@ def _candidate_units(searcher, hits, tokens: list[str]) -> list[Unit]:
 
 
 def _rank_units(searcher, question: str, hits, tokens: list[str]) -> list[Unit]:
-    """Candidate passages re-scored by the encoder: cosine between the question and each passage."""
-    units = _candidate_units(searcher, hits, tokens)
+    """Candidate passages re-scored by the encoder: cosine between the question and each passage.
+    Passages of another province's documents than the one the question names are left out."""
+    units = _candidate_units(searcher, hits, tokens, other_localities(searcher, question))
     if not units:
         return []
     snap = searcher.snapshot
@@ -285,11 +313,12 @@ def _answer_topic(searcher, question: str, intent: Intent, filters=None) -> Answ
         return Answer(question=question, intent=intent.kind, found=False, answer=NOT_FOUND)
     citer = _Citer(searcher)
     lines = []
-    chosen = _select(units, 4)
-    if _IDENTITY_CUE.search(fold(question)):
-        d = citer.doc(chosen[0].doc_id)
-        n = citer.cite(d["doc_id"], *_header_span(searcher, d["doc_id"]))
-        lines.append(f"{_doc_label(d)} [{n}]")
+    chosen = _select(units, 5)
+    if _IDENTITY_CUE.search(fold(question)):  # "which document / which province …": name the documents
+        for doc_id in list(dict.fromkeys(u.doc_id for u in chosen))[:3]:
+            d = citer.doc(doc_id)
+            n = citer.cite(doc_id, *_header_span(searcher, doc_id))
+            lines.append(f"{_doc_label(d)} [{n}]")
     for u in chosen:
         n = citer.cite(u.doc_id, u.start, u.end, u.section)
         lines.append(f"{_quote(citer.text(u.doc_id, u.start, u.end))} [{n}]")
@@ -458,7 +487,8 @@ def _answer_reference(searcher, question: str, intent: Intent) -> Answer:
 
 _SIGNER_CUE = re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky ban hanh|ky van ban|ky thay|ky thua)\b")
 _IDENTITY_CUE = re.compile(
-    r"\b(van ban|quyet dinh|cong dien|nghi quyet|chi thi|ke hoach|thong bao|cong van|thong tu|nghi dinh) nao\b"
+    r"\b(van ban|quyet dinh|cong dien|nghi quyet|chi thi|ke hoach|thong bao|cong van|thong tu|nghi dinh|quy dinh"
+    r"|tinh|dia phuong|thanh pho) nao\b"
     r"|\bso hieu\b|\bban hanh ngay\b|\bngay nao\b|\bthanh lap theo\b"
 )
 

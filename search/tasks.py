@@ -80,6 +80,18 @@ def list_tasks(
     return result
 
 
+# Words that make up only generic names ("Cơ quan", "Tổ chức, cá nhân", "Bộ trưởng", "Các sở, ban, ngành"):
+# such a name in a question does not point at one agency.
+_GENERIC_WORDS = frozenset(
+    "cac co quan don vi to chuc ca nhan bo nganh so ban dia phuong nha nuoc lien chu dau tu ngang truong "
+    "thu cap chuc nang va tinh huyen xa thanh pho truc thuoc trung uong".split()
+)
+
+
+def is_generic_agency(name: str) -> bool:
+    return set(fold(name).replace(",", " ").split()) <= _GENERIC_WORDS
+
+
 def find_agencies(searcher, text: str) -> list[str]:
     """Stored canonical agency names mentioned in a question, longest mention first, no overlaps.
 
@@ -96,7 +108,7 @@ def find_agencies(searcher, text: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for name in sorted(stored, key=lambda n: -len(canon.key(n))):
         k = canon.key(name)
-        if len(k) < 4:
+        if len(k) < 4 or is_generic_agency(name):
             continue
         for h in (hay, plain):
             pos = h.find(f" {k} ")
