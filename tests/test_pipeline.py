@@ -174,3 +174,21 @@ def test_empty_index_answers_politely(hashing_settings):
 
 def test_settings_index_default_is_beside_the_project():
     assert Settings().index.name == "index"
+
+
+def test_filters_by_type_issuer_dates_and_agency(hashing_settings, small_corpus):
+    from chidao.records import Filters
+
+    ingest_paths([small_corpus], hashing_settings)
+    searcher = Searcher.open(hashing_settings)
+    query = "phòng chống sạt lở đất và dịch bệnh"
+
+    def names(**kw):
+        return {Path(h.source).name for h in searcher.search(query, k=20, filters=Filters(**kw))}
+
+    assert names(type="cong van") == {"cong-van-sat-lo.docx"}  # folded type
+    assert names(issuer="UBND tỉnh Cao Bằng") >= {"cong-van-sat-lo.docx"}  # UBND = Ủy ban nhân dân
+    assert names(since="2021-07-01") == {"cong-van-sat-lo.docx"}
+    assert names(until="2021-05-31") == {"thong-bao-ket-luan-ubnd-cao-bang-thang-4-2021.md"}
+    assert names(agency="so giao thong van tai") == {"cong-van-sat-lo.docx"}
+    assert names(type="Nghị định") == set()
