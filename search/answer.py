@@ -338,11 +338,37 @@ ASSIGNMENT_MARGIN = 0.05  # an agency's tasks are many and alike: cite more of t
 MAX_ASSIGNMENT_CITATIONS = 10
 
 
+MAX_ASSIGNMENT_PREFILTER = 300
+
+
+def _prefilter_assignments(snap, rows: list, tokens: list[str]) -> list:
+    """For an agency with very many tasks: those whose passage scores best for the question's terms (BM25)."""
+    scores = snap.lexical.scores(tokens)
+    row_of = {int(i): n for n, i in enumerate(snap.lexical.ids)}
+    chunk_of: dict[tuple[str, int], float] = {}
+    for r in snap.rows('SELECT id, doc_id, start, "end" FROM chunks'):
+        chunk_of[(r["doc_id"], r["start"])] = float(scores[row_of[r["id"]]]) if r["id"] in row_of else 0.0
+    starts: dict[str, list[int]] = {}
+    for doc_id, start in chunk_of:
+        starts.setdefault(doc_id, []).append(start)
+    for lst in starts.values():
+        lst.sort()
+
+    def passage_score(r) -> float:
+        lst = starts.get(r["doc_id"], [])
+        i = bisect.bisect_right(lst, r["start"]) - 1
+        return chunk_of[(r["doc_id"], lst[i])] if i >= 0 else 0.0
+
+    return sorted(rows, key=passage_score, reverse=True)[:MAX_ASSIGNMENT_PREFILTER]
+
+
 def _rerank_assignments(searcher, question: str, rows: list, tokens: list[str]) -> list[tuple[float, float, dict]]:
     """(score, coverage, row) for assignments, best first: key-term coverage of the task, its section and
     its document's issuer and title, then the encoder's cosine between the question and the task."""
     snap = searcher.snapshot
     weights = snap.lexical.idf(tokens)
+    if len(rows) > MAX_ASSIGNMENT_PREFILTER:
+        rows = _prefilter_assignments(snap, rows, tokens)
     scored = []
     for r in rows:
         context = " ".join(str(r[k] or "") for k in ("section", "task", "agency_text", "issuer", "title"))
