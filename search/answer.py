@@ -493,8 +493,9 @@ def _answer_reference(searcher, question: str, intent: Intent) -> Answer:
                 n = citer.cite(c["doc_id"], s, e)
                 lines.append(f"- {_doc_label(citer.doc(c['doc_id']))}: {_quote(citer.text(c['doc_id'], s, e))} [{n}]")
             continue
-        for d in result["documents"]:
-            lines.extend(_document_lines(searcher, citer, question, d))
+        # The same number in several years: the first few are read for the answer, the rest only named.
+        for i, d in enumerate(result["documents"][:MAX_NAMED_DOCUMENTS]):
+            lines.extend(_document_lines(searcher, citer, question, d, passages=i < MAX_READ_DOCUMENTS))
         if not result["documents"] and result["cited_by"]:
             lines.append(f"Văn bản {result['number']} chưa có trong chỉ mục; các văn bản sau có nhắc đến:")
             for c in result["cited_by"][:MAX_CITATIONS]:
@@ -519,7 +520,11 @@ _IDENTITY_CUE = re.compile(
 )
 
 
-def _document_lines(searcher, citer: _Citer, question: str, d: dict) -> list[str]:
+MAX_READ_DOCUMENTS = 2
+MAX_NAMED_DOCUMENTS = 5
+
+
+def _document_lines(searcher, citer: _Citer, question: str, d: dict, passages: bool = True) -> list[str]:
     """A document named by its number: its header (number, date, title), its signature when the
     question asks who signed, and its passages that answer the rest of the question."""
     from chidao.records import Filters
@@ -528,6 +533,8 @@ def _document_lines(searcher, citer: _Citer, question: str, d: dict) -> list[str
     title = f" {d['title']}" if d.get("title") else ""
     issuer = f" của {d['issuer']}" if d.get("issuer") else ""
     lines = [f"{_doc_label(d)}{issuer}:{title} [{n}]"]
+    if not passages:
+        return lines
     doc = citer.doc(d["doc_id"])
     if _SIGNER_CUE.search(fold(question)):
         span = _signer_span(doc["text"], searcher.document(d["doc_id"]).get("signer"))
