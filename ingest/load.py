@@ -286,6 +286,21 @@ def _sniff(data: bytes, suffix: str) -> str:
     return "text"
 
 
+def sniff_kind(data: bytes, suffix: str) -> str:
+    """How ``load_file`` reads these bytes: "pdf", "docx", "doc", "html" or "text", decided by the
+    content first and the file name ``suffix`` (".pdf", …) second. Raises ``LoadError`` for a format
+    chidao does not read (``unsupported_format``, ``corrupt_pdf``, ``corrupt_docx``) and for binary
+    data that would be read as text (``not_text``)."""
+    suffix = suffix.lower()
+    kind = _sniff(data, suffix)
+    if kind == "text":
+        if suffix not in _DOCUMENT_SUFFIXES:
+            raise _unsupported(f"đuôi {suffix}")
+        if _looks_binary(data):
+            raise _error("not_text")
+    return kind
+
+
 def _raise(exc: LoadError) -> str:
     raise exc
 
@@ -388,7 +403,7 @@ def load_file(path: Path, source: str, max_bytes: int = MAX_BYTES) -> LoadedFile
         raise LoadError("too_large", f"Tệp quá lớn (giới hạn {_mb(max_bytes)} MB); hãy tách tệp rồi nạp lại.")
 
     suffix = path.suffix.lower()
-    kind = _sniff(data, suffix)
+    kind = sniff_kind(data, suffix)
     warnings: list[str] = []
     if kind == "pdf":
         fmt, pages = "pdf", _read_pdf(data, warnings)
@@ -399,10 +414,6 @@ def load_file(path: Path, source: str, max_bytes: int = MAX_BYTES) -> LoadedFile
     elif kind == "html":
         fmt, pages = "html", [_read_html(data)]
     else:
-        if suffix not in _DOCUMENT_SUFFIXES:
-            raise _unsupported(f"đuôi {suffix}")
-        if _looks_binary(data):
-            raise _error("not_text")
         fmt = _TEXT_SUFFIXES.get(suffix, "txt")
         text, encoding = _decoder()(data)
         logger.debug("decoded as %s", encoding)

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 import app as ui
 from ingest.pipeline import ingest_paths
 from search.searcher import Searcher
+from webui.auth import LOGIN_PATH, LOGOUT_PATH, SESSION_COOKIE
 
 USER, PASSWORD = "can-bo", "mật-khẩu: 1"
 
@@ -63,7 +64,7 @@ def test_every_route_refuses_without_a_session(auth_app):
     assert any(p.startswith("/gradio_api/file=") for p in paths)
     checked = 0
     for method, path in routes:
-        if path == ui.LOGIN_PATH or method == "WEBSOCKET":
+        if path == LOGIN_PATH or method == "WEBSOCKET":
             continue
         response = client.request(method, path)
         assert response.status_code == 401, (method, path, response.status_code)
@@ -78,13 +79,13 @@ def test_every_route_refuses_without_a_session(auth_app):
 
 def test_login_then_routes_work(auth_app):
     _, client, searcher = auth_app
-    form = client.get(ui.LOGIN_PATH)
+    form = client.get(LOGIN_PATH)
     assert form.status_code == 200 and "Mật khẩu" in form.text and "Đăng nhập" in form.text
-    bad = client.post(ui.LOGIN_PATH, data={"username": USER, "password": "sai", "next": "/"})
-    assert bad.status_code == 401 and "không đúng" in bad.text and ui.SESSION_COOKIE not in client.cookies
-    good = client.post(ui.LOGIN_PATH, data={"username": USER, "password": PASSWORD, "next": "//evil.example/"})
+    bad = client.post(LOGIN_PATH, data={"username": USER, "password": "sai", "next": "/"})
+    assert bad.status_code == 401 and "không đúng" in bad.text and SESSION_COOKIE not in client.cookies
+    good = client.post(LOGIN_PATH, data={"username": USER, "password": PASSWORD, "next": "//evil.example/"})
     assert good.status_code == 303 and good.headers["location"] == "/"
-    assert client.cookies.get(ui.SESSION_COOKIE)
+    assert client.cookies.get(SESSION_COOKIE)
     assert client.get("/config").status_code == 200
     assert client.get("/gradio_api/info").status_code == 200
     assert client.get("/").headers["location"] == "/?__theme=light"
@@ -95,7 +96,7 @@ def test_login_then_routes_work(auth_app):
     original = client.get(f"/van-ban/{doc['doc_id']}/tep-goc")
     assert original.status_code == 200 and original.content.startswith(b"PK")
     assert client.get("/gradio_api/file=/etc/passwd").status_code in (403, 404)
-    client.get(ui.LOGOUT_PATH)
+    client.get(LOGOUT_PATH)
     assert client.get("/config").status_code == 401
 
 
@@ -104,7 +105,7 @@ def test_without_auth_everything_is_open_but_the_viewer_stays_in_the_index(hashi
     searcher = Searcher.open(hashing_settings)
     with TestClient(ui.create_app(hashing_settings, searcher), follow_redirects=False) as client:
         assert client.get("/config").status_code == 200
-        assert client.get(ui.LOGIN_PATH).status_code in (303, 404, 405)  # no login page without auth
+        assert client.get(LOGIN_PATH).status_code in (303, 404, 405)  # no login page without auth
         docs = {d["source"].rsplit("/", 1)[-1]: d for d in searcher.documents()}
         pdf = docs["ke-hoach-tiem-chung.pdf"]
         text = searcher.document(pdf["doc_id"])["text"]

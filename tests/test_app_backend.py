@@ -3,6 +3,7 @@ and their per-file results, a busy index, deletion, tasks with filters, empty in
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import shutil
@@ -12,9 +13,9 @@ from builders import make_docx
 from conftest import SAMPLE
 from filelock import FileLock
 
-import app as ui
 from ingest.pipeline import ingest_paths
 from search.searcher import Searcher
+from webui.backend import Backend
 
 NEW_DOCX = [
     "CÔNG VĂN",
@@ -30,13 +31,13 @@ NEW_HEADER = [
 def statuses(page: str) -> dict[str, str]:
     """{file name: status label} from the upload result table."""
     rows = re.findall(r"<td class='cd-file'>(.*?)</td><td class='cd-nowrap'><span[^>]*>(.*?)</span>", page)
-    return {ui.html.unescape(name): label for name, label in rows}
+    return {html.unescape(name): label for name, label in rows}
 
 
 @pytest.fixture
 def backend(hashing_settings, small_corpus):
     ingest_paths([small_corpus], hashing_settings)
-    return ui.Backend(hashing_settings, Searcher.open(hashing_settings))
+    return Backend(hashing_settings, Searcher.open(hashing_settings))
 
 
 def test_upload_reports_each_file(backend, tmp_path):
@@ -73,6 +74,16 @@ def test_upload_reports_each_file(backend, tmp_path):
     assert statuses(backend.upload([note])) == {"ghi chú.txt": "đã cập nhật"}
     assert len(backend.documents()) == before + 2
     assert "bố trí kinh phí" in (backend.uploads / "ghi-chú.txt").read_text(encoding="utf-8")
+
+
+def test_upload_refuses_a_file_above_the_limit_before_reading_it(hashing_settings, tmp_path):
+    backend = Backend(hashing_settings.model_copy(update={"upload_max_mb": 1}), Searcher.open(hashing_settings))
+    big = tmp_path / "Kế hoạch lớn.txt"
+    big.write_bytes(("Sở Y tế chủ trì tiêm chủng. " * 50_000).encode())  # 1.8 MB
+    page = backend.upload([big])
+    assert statuses(page) == {"Kế hoạch lớn.txt": "lỗi"}
+    assert "Tệp quá lớn (1.8 MB, giới hạn 1 MB)" in page and "tách tệp" in page
+    assert not backend.uploads.exists() or not any(backend.uploads.iterdir())
 
 
 def test_upload_waits_for_a_busy_index(backend, tmp_path):
@@ -117,7 +128,7 @@ def test_tasks_filters_and_exports(backend):
 
 
 def test_empty_index_explains_and_accepts_uploads(hashing_settings, tmp_path):
-    backend = ui.Backend(hashing_settings, Searcher.open(hashing_settings))
+    backend = Backend(hashing_settings, Searcher.open(hashing_settings))
     assert backend.is_empty()
     for page in (backend.ask("Sở Y tế được giao nhiệm vụ gì?"), backend.refs("570/CĐ-TTg"), backend.status_html()):
         assert "Chỉ mục chưa có văn bản nào" in page and "chidao ingest" in page

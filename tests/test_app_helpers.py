@@ -13,9 +13,14 @@ from pathlib import Path
 
 import pytest
 
-import app
 from chidao.records import Answer, Citation
+from ingest.load import LoadError, sniff_kind
 from search.export import HEADERS, task_rows, write_tasks_csv, write_tasks_xlsx
+from webui.auth import check_password, parse_auth, safe_next
+from webui.backend import parse_user_date
+from webui.render import highlight_html, render_answer, render_refs
+from webui.uploads import UploadRejected, check_upload, safe_upload_name, store_upload, within
+from webui.viewer import render_viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,43 +34,43 @@ def marks(html_text: str) -> list[str]:
 
 def test_highlight_without_accents_marks_accented_words():
     text = "3.5. Sở Y Tế, Thương binh và Xã hội; Sở Y tế chủ trì phối hợp với Sở Nội vụ."
-    assert marks(app.highlight_html(text, "so y te")) == ["Sở Y Tế", "Sở Y tế"]
+    assert marks(highlight_html(text, "so y te")) == ["Sở Y Tế", "Sở Y tế"]
 
 
 def test_highlight_accepts_nfd_and_upper_case_queries():
     text = "Giao Sở Y tế chủ trì."
     nfd = unicodedata.normalize("NFD", "Sở Y tế")
-    assert marks(app.highlight_html(text, nfd)) == ["Sở Y tế"]
-    assert marks(app.highlight_html(text, "SỞ Y TẾ")) == ["Sở Y tế"]
+    assert marks(highlight_html(text, nfd)) == ["Sở Y tế"]
+    assert marks(highlight_html(text, "SỞ Y TẾ")) == ["Sở Y tế"]
 
 
 def test_highlight_with_accents_keeps_each_words_accents():
     text = "Các cơ sở giáo dục được giao nhiệm vụ tổng kết năm học."
-    out = marks(app.highlight_html(text, "Sở Y tế được giao nhiệm vụ gì?"))
+    out = marks(highlight_html(text, "Sở Y tế được giao nhiệm vụ gì?"))
     assert "giáo" not in out
     assert "được giao nhiệm vụ" in out
     # without accents the same word matches any accents
-    assert marks(app.highlight_html("cơ sở giáo dục", "giao duc")) == ["giáo dục"]
+    assert marks(highlight_html("cơ sở giáo dục", "giao duc")) == ["giáo dục"]
 
 
 def test_highlight_ignores_where_the_tone_mark_sits():
-    assert marks(app.highlight_html("Giữ vững hòa bình, ổn định", "hoà bình")) == ["hòa bình"]
+    assert marks(highlight_html("Giữ vững hòa bình, ổn định", "hoà bình")) == ["hòa bình"]
 
 
 def test_highlight_skips_lone_short_or_function_syllables():
     text = "Phát triển kinh tế và y học cổ truyền của tỉnh"
-    assert marks(app.highlight_html(text, "so y te")) == []
-    assert marks(app.highlight_html(text, "tỉnh và kinh tế")) == ["kinh tế", "tỉnh"]  # "và" alone: no
+    assert marks(highlight_html(text, "so y te")) == []
+    assert marks(highlight_html(text, "tỉnh và kinh tế")) == ["kinh tế", "tỉnh"]  # "và" alone: no
 
 
 def test_highlight_document_numbers_with_or_without_d_stroke():
     text = "tại Công điện số 570/CD-TTg ngày 02/5/2021"
-    assert marks(app.highlight_html(text, "570/CĐ-TTg")) == ["570/CD-TTg"]
-    assert marks(app.highlight_html(text, "570 / cd - ttg")) == ["570/CD-TTg"]
+    assert marks(highlight_html(text, "570/CĐ-TTg")) == ["570/CD-TTg"]
+    assert marks(highlight_html(text, "570 / cd - ttg")) == ["570/CD-TTg"]
 
 
 def test_highlight_escapes_html():
-    out = app.highlight_html("<b>Sở Y tế</b> & <script>", "so y te")
+    out = highlight_html("<b>Sở Y tế</b> & <script>", "so y te")
     assert "<script>" not in out and "&lt;b&gt;<mark>Sở Y tế</mark>&lt;/b&gt; &amp;" in out
 
 
@@ -86,14 +91,14 @@ def test_highlight_escapes_html():
     ],
 )
 def test_parse_user_date(typed, end, iso):
-    assert app.parse_user_date(typed, end=end) == iso
+    assert parse_user_date(typed, end=end) == iso
 
 
 def test_parse_user_date_refuses_in_vietnamese():
     with pytest.raises(ValueError, match="không hợp lệ"):
-        app.parse_user_date("31/02/2021")
+        parse_user_date("31/02/2021")
     with pytest.raises(ValueError, match="ngày/tháng/năm"):
-        app.parse_user_date("hôm qua")
+        parse_user_date("hôm qua")
 
 
 # ---------------------------------------------------------------- uploads
@@ -113,14 +118,14 @@ def test_parse_user_date_refuses_in_vietnamese():
     ],
 )
 def test_safe_upload_name(client, kind, stored):
-    assert app.safe_upload_name(client, kind) == stored
+    assert safe_upload_name(client, kind) == stored
 
 
 def test_safe_upload_name_is_short_and_plain():
-    name = app.safe_upload_name("x" * 500 + ".pdf", "pdf")
+    name = safe_upload_name("x" * 500 + ".pdf", "pdf")
     assert len(name) <= 84 and name.endswith(".pdf")
     for weird in ("/", "\\", "..", "\x00", " "):
-        assert weird not in app.safe_upload_name(f"a{weird}b{weird}.pdf", "pdf")[:-4]
+        assert weird not in safe_upload_name(f"a{weird}b{weird}.pdf", "pdf")[:-4]
 
 
 def test_store_upload_never_writes_through_a_link(tmp_path):
@@ -129,7 +134,7 @@ def test_store_upload_never_writes_through_a_link(tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("giữ nguyên", encoding="utf-8")
     (uploads / "van-ban.txt").symlink_to(outside)
-    stored = app.store_upload("Nội dung mới".encode(), "van-ban.txt", uploads)
+    stored = store_upload("Nội dung mới".encode(), "van-ban.txt", uploads)
     assert stored == (uploads / "van-ban.txt").resolve()
     assert not stored.is_symlink() and stored.read_text(encoding="utf-8") == "Nội dung mới"
     assert outside.read_text(encoding="utf-8") == "giữ nguyên"
@@ -139,48 +144,63 @@ def test_store_upload_never_writes_through_a_link(tmp_path):
 def test_store_upload_refuses_bad_names_and_linked_folder(tmp_path):
     uploads = tmp_path / "uploads"
     for bad in ("../x.txt", "a/b.txt", ".hidden", ""):
-        with pytest.raises(app.UploadRejected):
-            app.store_upload(b"abc", bad, uploads)
+        with pytest.raises(UploadRejected):
+            store_upload(b"abc", bad, uploads)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     linked = tmp_path / "linked-uploads"
     linked.symlink_to(elsewhere, target_is_directory=True)
-    with pytest.raises(app.UploadRejected, match="không hợp lệ"):
-        app.store_upload(b"abc", "a.txt", linked)
+    with pytest.raises(UploadRejected, match="không hợp lệ"):
+        store_upload(b"abc", "a.txt", linked)
     assert list(elsewhere.iterdir()) == []
 
 
 def test_store_upload_keeps_an_identical_file(tmp_path):
-    first = app.store_upload(b"same bytes", "a.txt", tmp_path)
+    first = store_upload(b"same bytes", "a.txt", tmp_path)
     before = first.stat().st_mtime_ns
     os.utime(first, ns=(before - 10**9, before - 10**9))
-    again = app.store_upload(b"same bytes", "a.txt", tmp_path)
+    again = store_upload(b"same bytes", "a.txt", tmp_path)
     assert again.stat().st_mtime_ns == before - 10**9  # untouched: ingest will see "không đổi"
-    app.store_upload(b"other bytes", "a.txt", tmp_path)
+    store_upload(b"other bytes", "a.txt", tmp_path)
     assert first.read_bytes() == b"other bytes"
 
 
 def test_check_upload_sniffs_content_not_names():
     mb = 2**20
-    assert app.check_upload(b"%PDF-1.4\n...", "cong-van.txt", mb) == "pdf"
-    assert app.check_upload("Công văn số 12/UBND".encode(), "a.md", mb) == "text"
-    assert app.check_upload(b"<html><body><p>Xin chao</p></body></html>", "a.htm", mb) == "html"
-    with pytest.raises(app.UploadRejected, match="ảnh PNG"):
-        app.check_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.pdf", mb)
-    with pytest.raises(app.UploadRejected, match="nhị phân"):
-        app.check_upload(bytes(range(256)) * 10, "ghi-chu.txt", mb)
-    with pytest.raises(app.UploadRejected, match="Loại tệp không được nhận"):
-        app.check_upload(b"MZ\x90\x00", "setup.exe", mb)
-    with pytest.raises(app.UploadRejected, match="quá lớn"):
-        app.check_upload(b"a" * (mb + 1), "to.txt", mb)
-    with pytest.raises(app.UploadRejected, match="rỗng"):
-        app.check_upload(b"", "rong.txt", mb)
+    assert check_upload(b"%PDF-1.4\n...", "cong-van.txt", mb) == "pdf"
+    assert check_upload("Công văn số 12/UBND".encode(), "a.md", mb) == "text"
+    assert check_upload(b"<html><body><p>Xin chao</p></body></html>", "a.htm", mb) == "html"
+    with pytest.raises(UploadRejected, match="ảnh PNG"):
+        check_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.pdf", mb)
+    with pytest.raises(UploadRejected, match="nhị phân"):
+        check_upload(bytes(range(256)) * 10, "ghi-chu.txt", mb)
+    with pytest.raises(UploadRejected, match="Loại tệp không được nhận"):
+        check_upload(b"MZ\x90\x00", "setup.exe", mb)
+    with pytest.raises(UploadRejected, match="quá lớn"):
+        check_upload(b"a" * (mb + 1), "to.txt", mb)
+    with pytest.raises(UploadRejected, match="rỗng"):
+        check_upload(b"", "rong.txt", mb)
+
+
+def test_sniff_kind_is_the_loaders_choice():
+    assert sniff_kind(b"%PDF-1.4\n...", ".TXT") == "pdf"
+    assert sniff_kind("Chỉ thị số 05/CT-UBND về phòng chống dịch".encode(), ".md") == "text"
+    assert sniff_kind(unicodedata.normalize("NFD", "Sở Y tế chủ trì").encode(), ".txt") == "text"
+    assert sniff_kind("<p>Sở Y tế chủ trì</p>".encode(), ".htm") == "html"
+    with pytest.raises(LoadError) as binary:
+        sniff_kind(bytes(range(256)) * 10, ".txt")
+    assert binary.value.code == "not_text" and "nhị phân" in binary.value.message
+    with pytest.raises(LoadError) as odd:
+        sniff_kind("Công văn số 12/UBND".encode(), ".xyz")
+    assert odd.value.code == "unsupported_format" and ".xyz" in odd.value.message
+    with pytest.raises(LoadError, match="ảnh PNG"):
+        sniff_kind(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, ".pdf")
 
 
 def test_within(tmp_path):
     (tmp_path / "uploads").mkdir()
-    assert app.within(tmp_path / "uploads" / "a.pdf", tmp_path / "uploads")
-    assert not app.within(tmp_path / "uploads" / ".." / "a.pdf", tmp_path / "uploads")
+    assert within(tmp_path / "uploads" / "a.pdf", tmp_path / "uploads")
+    assert not within(tmp_path / "uploads" / ".." / "a.pdf", tmp_path / "uploads")
 
 
 # ---------------------------------------------------------------- export
@@ -262,7 +282,7 @@ def test_viewer_marks_the_passage_across_a_page_break_and_escapes():
     page2 = text.index("trang hai")
     start, end = text.index("Sở Y tế"), page2 + len("trang hai")
     doc = {"doc_id": "abcdef0123456789", "text": text, "page_starts": [0, page2], "type": "Kế hoạch"}
-    page = app.render_viewer(doc, start, end, download=True)
+    page = render_viewer(doc, start, end, download=True)
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert page.count("<mark") == 2 and page.count('id="doan"') == 1
     joined = re.sub(r"<[^>]+>", "", "".join(re.findall(r"<mark[^>]*>.*?</mark>", page, re.S)))
@@ -270,7 +290,7 @@ def test_viewer_marks_the_passage_across_a_page_break_and_escapes():
     assert 'id="trang-1"' in page and 'id="trang-2"' in page
     assert 'href="abcdef0123456789/tep-goc"' in page
     # offsets out of range: no mark at all
-    assert "<mark" not in app.render_viewer(doc, 5, 10_000)
+    assert "<mark" not in render_viewer(doc, 5, 10_000)
 
 
 def test_answer_links_marks_to_the_viewer():
@@ -287,7 +307,7 @@ def test_answer_links_marks_to_the_viewer():
     answer = Answer(
         question="q", intent="assignment", found=True, answer="Các nhiệm vụ:\n- Sở Y tế chủ trì [1]", citations=[cite]
     )
-    out = app.render_answer(answer, "Sở Y tế được giao nhiệm vụ gì?")
+    out = render_answer(answer, "Sở Y tế được giao nhiệm vụ gì?")
     assert 'href="van-ban/abc123abc123abc1?start=10&amp;end=25#doan"' in out
     assert ">[1]</a>" in out and "<li>" in out and "Thông báo ngày 04/05/2021" in out
     assert "<mark>Sở Y tế</mark>" in out
@@ -302,26 +322,27 @@ def test_refs_page_makes_numbers_clickable():
              "cited_as": "570/CĐ-TTg", "context": "theo Công điện số 570/CĐ-TTg ngày 02/5/2021", "start": 1, "end": 9},
         ],
     }  # fmt: skip
-    out = app.render_refs(result)
+    out = render_refs(result)
     assert "Số hiệu 570/CĐ-TTg" in out  # shown as the documents print it
     assert 'data-cd="lookup" data-arg="45/KH-SYT"' in out and "<svg" in out
     assert "<mark>570/CĐ-TTg</mark>" in out
 
 
 def test_auth_helpers():
-    assert app.parse_auth("an:mật:khẩu, binh:123") == {"an": "mật:khẩu", "binh": "123"}
+    assert parse_auth("an:mật:khẩu, binh:123") == {"an": "mật:khẩu", "binh": "123"}
     with pytest.raises(ValueError):
-        app.parse_auth("chi-ten")
+        parse_auth("chi-ten")
     users = {"an": "mật khẩu"}
-    assert app.check_password(users, "an", "mật khẩu")
-    assert not app.check_password(users, "an", "sai") and not app.check_password(users, "binh", "mật khẩu")
-    assert app.safe_next("/van-ban/abc?start=1") == "/van-ban/abc?start=1"
+    assert check_password(users, "an", "mật khẩu")
+    assert not check_password(users, "an", "sai") and not check_password(users, "binh", "mật khẩu")
+    assert safe_next("/van-ban/abc?start=1") == "/van-ban/abc?start=1"
     for bad in ("//evil.example/", "https://evil.example/", "/\\evil", "javascript:alert(1)"):
-        assert app.safe_next(bad) == "/"
+        assert safe_next(bad) == "/"
 
 
 def test_import_loads_no_heavy_module():
-    heavy = "('gradio', 'torch', 'faiss', 'sentence_transformers')"
-    code = f"import sys, app; print(sorted(m for m in {heavy} if m in sys.modules))"
+    heavy = "('fastapi', 'gradio', 'torch', 'faiss', 'sentence_transformers')"
+    modules = "app, webui.auth, webui.backend, webui.blocks, webui.render, webui.uploads, webui.viewer"
+    code = f"import sys, {modules}; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
