@@ -44,15 +44,18 @@ def hashing_settings(tmp_path: Path) -> Settings:
     return Settings(index=tmp_path / "index", cache_dir=tmp_path / "cache", encoder="hashing", model="hashing-test")
 
 
-@pytest.fixture
-def small_corpus(tmp_path: Path) -> Path:
-    """The sample notice, a two-page PDF and a DOCX with Vietnamese text, plus a corrupt PDF."""
+def build_small_corpus(folder: Path) -> Path:
+    """Write the sample notice, a two-page PDF and a DOCX with Vietnamese text, plus a corrupt PDF."""
     from builders import make_docx, make_pdf
 
-    folder = tmp_path / "docs"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     make_pdf(folder / "ke-hoach-tiem-chung.pdf", PDF_PAGES, footer_page_numbers=True)
     make_docx(folder / "cong-van-sat-lo.docx", DOCX_BLOCKS, header_table=DOCX_HEADER)
     (folder / "hong.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%garbage")
     return folder
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    return build_small_corpus(tmp_path / "docs")

@@ -21,17 +21,10 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory):
-    from builders import make_docx, make_pdf
-
-    from tests.conftest import DOCX_BLOCKS, DOCX_HEADER, PDF_PAGES, SAMPLE
+    from tests.conftest import build_small_corpus
 
     root = tmp_path_factory.mktemp("e2e")
-    docs = root / "docs"
-    docs.mkdir()
-    shutil.copy(SAMPLE, docs / SAMPLE.name)
-    make_pdf(docs / "ke-hoach-tiem-chung.pdf", PDF_PAGES, footer_page_numbers=True)
-    make_docx(docs / "cong-van-sat-lo.docx", DOCX_BLOCKS, header_table=DOCX_HEADER)
-    (docs / "hong.pdf").write_bytes(b"%PDF-1.7\n%%truncated")
+    docs = build_small_corpus(root / "docs")
     settings = Settings(index=root / "index")  # the offline default model
     report = ingest_paths([docs], settings)
     return settings, docs, report
