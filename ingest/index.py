@@ -428,10 +428,10 @@ class IndexWriter:
 
     # -- reads
 
-    def source(self, path: str) -> tuple[str, str] | None:
-        """(doc_id, file_hash) recorded for a file path, if any."""
-        row = self.db.execute("SELECT doc_id, file_hash FROM sources WHERE path=?", (path,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def source(self, path: str) -> tuple[str, str, int, float] | None:
+        """(doc_id, file_hash, size, mtime) recorded for a file path, if any."""
+        row = self.db.execute("SELECT doc_id, file_hash, size, mtime FROM sources WHERE path=?", (path,)).fetchone()
+        return tuple(row) if row else None
 
     def has_document(self, doc_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None

@@ -155,15 +155,14 @@ def ingest_paths(
             try:
                 st = path.stat()
                 known = w.source(key)
-                file_hash = None
                 if known is not None:
-                    row = w.db.execute("SELECT size, mtime FROM sources WHERE path=?", (key,)).fetchone()
-                    if row and row[0] == st.st_size and row[1] == st.st_mtime:
+                    doc_id, known_hash, size, mtime = known
+                    if size == st.st_size and mtime == st.st_mtime:
                         report.unchanged += 1
                         continue
                     file_hash = file_sha256(path)
-                    if file_hash == known[1]:
-                        w.link_source(key, source, known[0], file_hash, st.st_size, st.st_mtime)
+                    if file_hash == known_hash:
+                        w.link_source(key, source, doc_id, file_hash, st.st_size, st.st_mtime)
                         report.unchanged += 1
                         continue
                 loaded = load_file(path, source)

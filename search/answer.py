@@ -17,6 +17,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from chidao.records import Answer, Citation
 from chidao.text import fold, nfc
 from search.intent import Intent, classify
@@ -55,6 +57,7 @@ class Unit:
     cov: float = 0.0  # share of the question's key-term weight found in the passage
     section: str = ""
     cosine: float = 0.0  # encoder similarity between the question and the passage
+    text: str = ""  # the passage (document text[start:end])
 
 
 # ---------------------------------------------------------------- passages
@@ -209,10 +212,11 @@ def local_documents(searcher, question: str) -> set[str] | None:
 
 def other_localities(searcher, question: str) -> set[str]:
     """Documents of a province or city other than the one the question names (empty if it names none)."""
-    local = local_documents(searcher, question)
-    if local is None:
+    q = f" {_fold_place(question)} "
+    places = localities(searcher)
+    if not any(f" {place} " in q for place in places.values()):
         return set()
-    return {d for d in localities(searcher) if d not in local}
+    return {d for d, place in places.items() if f" {place} " not in q}
 
 
 # ---------------------------------------------------------------- topic
@@ -249,7 +253,7 @@ def _candidate_units(searcher, hits, tokens: list[str], exclude: set[str] = froz
             if not citable(text[s:e]):
                 continue
             cov = coverage(tokens, weights, _unit_tokens(h.section + " " + text[s:e]))
-            mine.append(Unit(h.doc_id, s, e, 0.6 * cov + 0.4 * (h.score / top), cov, h.section))
+            mine.append(Unit(h.doc_id, s, e, 0.6 * cov + 0.4 * (h.score / top), cov, h.section, text=text[s:e]))
         mine.sort(key=lambda u: -u.score)
         units.extend(mine[:RERANK_PER_HIT])
     return units
@@ -261,12 +265,7 @@ def _rank_units(searcher, question: str, hits, tokens: list[str]) -> list[Unit]:
     units = _candidate_units(searcher, hits, tokens, other_localities(searcher, question))
     if not units:
         return []
-    snap = searcher.snapshot
-    texts = {}
-    for u in units:
-        if u.doc_id not in texts:
-            texts[u.doc_id] = snap.rows("SELECT text FROM documents WHERE doc_id=?", (u.doc_id,))[0][0]
-    passages = [f"{u.section}\n{texts[u.doc_id][u.start : u.end]}".strip() for u in units]
+    passages = [f"{u.section}\n{u.text}".strip() for u in units]
     qvec = searcher.query_vector(searcher.dense_text(question))
     cosines = searcher.encoder.encode_passages(passages) @ qvec
     for u, c in zip(units, cosines, strict=True):
@@ -336,18 +335,17 @@ def _answer_topic(searcher, question: str, intent: Intent, filters=None) -> Answ
 MAX_ASSIGNMENT_CANDIDATES = 40
 ASSIGNMENT_MARGIN = 0.05  # an agency's tasks are many and alike: cite more of them
 MAX_ASSIGNMENT_CITATIONS = 10
-
-
 MAX_ASSIGNMENT_PREFILTER = 300
 
 
 def _prefilter_assignments(snap, rows: list, tokens: list[str]) -> list:
     """For an agency with very many tasks: those whose passage scores best for the question's terms (BM25)."""
     scores = snap.lexical.scores(tokens)
-    row_of = {int(i): n for n, i in enumerate(snap.lexical.ids)}
-    chunk_of: dict[tuple[str, int], float] = {}
-    for r in snap.rows('SELECT id, doc_id, start, "end" FROM chunks'):
-        chunk_of[(r["doc_id"], r["start"])] = float(scores[row_of[r["id"]]]) if r["id"] in row_of else 0.0
+    chunks = snap.rows("SELECT id, doc_id, start FROM chunks")
+    positions = snap.lexical.rows(np.asarray([r["id"] for r in chunks], dtype=np.int64))
+    chunk_of = {
+        (r["doc_id"], r["start"]): float(scores[p]) if p >= 0 else 0.0 for r, p in zip(chunks, positions, strict=True)
+    }
     starts: dict[str, list[int]] = {}
     for doc_id, start in chunk_of:
         starts.setdefault(doc_id, []).append(start)

@@ -91,6 +91,13 @@ class LexicalIndex:
         retriever = bm25s.BM25.load(str(folder), mmap=False, show_progress=False)
         return cls(retriever, ids)
 
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """Row of each chunk id in ``scores()`` (ids are stored in ascending order), -1 when absent."""
+        ids = np.asarray(ids, dtype=np.int64)
+        pos = np.searchsorted(self.ids, ids)
+        found = (pos < len(self.ids)) & (self.ids[np.minimum(pos, len(self.ids) - 1)] == ids)
+        return np.where(found, pos, -1)
+
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf of each token (tokens never seen get the idf of a one-passage token)."""
         n = len(self.ids)

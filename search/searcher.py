@@ -250,8 +250,7 @@ class Searcher:
         if len(ids) == 0:
             return ids, np.empty(0), np.empty(0)
         dense = snap.dense.vectors(ids) @ qvec
-        row_of = {int(i): r for r, i in enumerate(snap.lexical.ids)}
-        lexical = np.asarray([lex_all[row_of[int(i)]] for i in ids])
+        lexical = lex_all[snap.lexical.rows(ids)]
         return ids, dense, lexical
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:

@@ -86,3 +86,8 @@ def test_minmax_fusion_combines_both_sides():
 def test_rrf_fusion_ignores_passages_without_lexical_match():
     fused = fuse(np.array([0.9, 0.1]), np.array([0.0, 3.0]), 0.0, method="rrf")
     assert fused[0] == 0.0 and fused[1] > 0
+
+
+def test_rows_maps_chunk_ids_to_score_positions():
+    index = _index()
+    assert index.rows(np.array([12, 10, 99])).tolist() == [2, 0, -1]
