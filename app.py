@@ -80,7 +80,7 @@ def serve(settings: Settings) -> None:
     """Open the index, load the model once, and serve the UI on settings.host:settings.port."""
     import uvicorn
 
-    from ingest.index import IndexStateError
+    from chidao.store import IndexStateError
     from search.searcher import Searcher
 
     try:

@@ -4,7 +4,7 @@
     python bench/bench_embed.py --passages 300 --queries 60
     python bench/bench_embed.py --explore            # + variants, each checked against the baseline
 
-Passages are ~1,000-character windows of the dev corpus (``/work/shared/eval/github/corpus``,
+Passages are ~1,000-character windows of the dev corpus (``../shared/eval/github/corpus`` from the repo root,
 or ``--corpus``); queries come from its ``queries.jsonl`` when present. ``--explore`` times
 alternatives that keep embeddings within cosine 0.999 of the baseline (batch size, torch
 threads, sorting by characters vs tokens, attention implementation) and reports the cosine of
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_CORPUS = Path("/work/shared/eval/github/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "github" / "corpus"
 
 
 def load_passages(corpus: Path, count: int, size: int = 1000) -> list[str]:
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from chidao.config import load_settings
-    from ingest.embed import make_encoder
+    from chidao.models.embed import make_encoder
 
     settings = load_settings({"batch_size": args.batch_size})
     encoder = make_encoder(settings)

@@ -48,7 +48,7 @@ def measure(settings, queries: list[str], ask: bool) -> None:
 
 def grow(index: Path, model: str, target: int) -> None:
     """Repeat the documents of the live generation until it holds ``target`` chunks, then publish."""
-    from ingest.index import IndexWriter
+    from chidao.store import IndexWriter
 
     rng = np.random.default_rng(0)
     with IndexWriter(index, model) as w:

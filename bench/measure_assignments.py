@@ -2,8 +2,8 @@
 """Measure ``ingest.assignments.extract_assignments`` against hand-labelled assignments.
 
 Runs normalize → structure → extract_assignments on every labelled document of a dataset
-(default /work/shared/eval/github) and scores with the scorer's own rules
-(``tasks_metrics`` in /work/shared/tools/evaluate.py: same file, agency equal or contained
+(default ../shared/eval/github) and scores with the scorer's own rules
+(``tasks_metrics`` in ../shared/tools/evaluate.py: same file, agency equal or contained
 either way after folding, task covering at least half of the gold task's syllable bigrams).
 
     python bench/measure_assignments.py                 # precision / recall / F1 + error categories
@@ -28,13 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.agencies import AgencyCanon  # noqa: E402
+from chidao.lang.agencies import AgencyCanon  # noqa: E402
 from ingest.assignments import extract_assignments  # noqa: E402
 from ingest.normalize import normalize_text  # noqa: E402
 from ingest.structure import parse_blocks  # noqa: E402
 
-DEFAULT_DATASET = Path("/work/shared/eval/github")
-DEFAULT_SCORER = Path("/work/shared/tools/evaluate.py")
+SHARED = ROOT.parent / "shared"  # ../shared from the repo root
+DEFAULT_DATASET = SHARED / "eval" / "github"
+DEFAULT_SCORER = SHARED / "tools" / "evaluate.py"
 
 
 def load_scorer(path: Path):

@@ -31,7 +31,7 @@ def _emit(obj: Any) -> None:
 
 
 def _open_searcher(settings: Settings):
-    from ingest.index import IndexStateError
+    from chidao.store import IndexStateError
     from search.searcher import Searcher
 
     try:
@@ -91,7 +91,7 @@ def ingest(
     paths: tuple[Path, ...], prune: bool, rebuild: bool, wait: float | None, index: Path | None, as_json: bool
 ) -> None:
     """Add files or folders (recursively) to the index; unchanged files are skipped."""
-    from ingest.index import IndexStateError
+    from chidao.store import IndexStateError
     from ingest.pipeline import ingest_paths
 
     settings = _settings(index, lock_timeout=wait)

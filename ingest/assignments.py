@@ -38,9 +38,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
+from chidao.lang.text import collapse_spaces, fold
 from chidao.records import Assignment, Block, Role
-from chidao.text import collapse_spaces, fold
-from ingest.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
 from ingest.structure import short_form
 
 log = logging.getLogger(__name__)

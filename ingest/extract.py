@@ -24,9 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chidao.records import DocumentMeta
-from chidao.text import DOCNUM_RE, docnum_display, latinize, nfc
-from ingest.references import (
+from chidao.lang.references import (
     _DATE_NUM,
     _DATE_WORDS,
     TYPE_WORDS,
@@ -34,6 +32,8 @@ from ingest.references import (
     shadow,
     type_from_number,
 )
+from chidao.lang.text import DOCNUM_RE, docnum_display, latinize, nfc
+from chidao.records import DocumentMeta
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ extension second, so a ``.pdf`` that is really a DOCX is read as DOCX and binary
 ``.txt`` is refused. Every refusal is a ``LoadError`` whose ``message`` is one Vietnamese
 sentence a clerk can act on; ``code`` is machine-readable.
 
-Legacy encodings (TCVN3, VNI, NFD, broken PDF text layers) belong to ``ingest.legacy``:
+Legacy encodings (TCVN3, VNI, NFD, broken PDF text layers) belong to ``chidao.lang.legacy``:
 ``decode_bytes`` turns TXT/MD/HTML bytes into text and ``repair_text`` runs on every page.
 """
 
@@ -109,7 +109,7 @@ def _unsupported(what: str) -> LoadError:
 
 
 def _fallback_decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 / UTF-16 / Windows-1258 decoding, used until ``ingest.legacy`` exists."""
+    """UTF-8 / UTF-16 / Windows-1258 decoding, used until ``chidao.lang.legacy`` exists."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -125,9 +125,9 @@ def _fallback_decode(data: bytes) -> tuple[str, str]:
 
 def _decoder() -> Callable[[bytes], tuple[str, str]]:
     try:
-        from ingest.legacy import decode_bytes
+        from chidao.lang.legacy import decode_bytes
     except ModuleNotFoundError as exc:
-        if exc.name not in {"ingest.legacy", "ingest"}:
+        if exc.name not in {"chidao.lang.legacy", "ingest"}:
             raise
         return _fallback_decode
     return decode_bytes
@@ -135,9 +135,9 @@ def _decoder() -> Callable[[bytes], tuple[str, str]]:
 
 def _repairer() -> Callable[[str], tuple[str, list[str]]]:
     try:
-        from ingest.legacy import repair_text
+        from chidao.lang.legacy import repair_text
     except ModuleNotFoundError as exc:
-        if exc.name not in {"ingest.legacy", "ingest"}:
+        if exc.name not in {"chidao.lang.legacy", "ingest"}:
             raise
         return lambda text: (text, [])
     return repair_text

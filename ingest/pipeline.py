@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from chidao.config import Settings
+from chidao.failpoints import failpoint
 from chidao.records import Document, Failure, IngestReport
-from ingest.index import IndexWriter, doc_id_for, failpoint
+from chidao.store import IndexWriter, doc_id_for
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +54,13 @@ def file_sha256(path: Path) -> str:
 
 def build_document(loaded, settings: Settings, canon=None) -> Document:
     """Parse one loaded file into a Document (no index, no model)."""
-    from ingest.agencies import AgencyCanon
+    from chidao.lang.agencies import AgencyCanon
+    from chidao.lang.references import extract_references
     from ingest.assignments import extract_assignments
     from ingest.chunk import chunk_document
     from ingest.extract import extract_metadata
     from ingest.load import LoadError
     from ingest.normalize import normalize
-    from ingest.references import extract_references
     from ingest.structure import parse_blocks
 
     norm = normalize(loaded)
@@ -133,7 +134,7 @@ def ingest_paths(
     """Add, update (and with ``prune`` remove) documents; returns what happened."""
     from tqdm import tqdm
 
-    from ingest.agencies import AgencyCanon
+    from chidao.lang.agencies import AgencyCanon
     from ingest.load import LoadError, iter_files, load_file
 
     report = IngestReport()
@@ -209,7 +210,7 @@ def ingest_paths(
         dim = None
         if todo:
             if encoder is None:
-                from ingest.embed import make_encoder
+                from chidao.models.embed import make_encoder
 
                 encoder = make_encoder(settings)
             _report_progress(progress, 0.5, f"Đang tính véc-tơ cho {len(todo)} đoạn")

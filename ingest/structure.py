@@ -38,8 +38,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from chidao.lang.text import collapse_spaces, fold
 from chidao.records import Block
-from chidao.text import collapse_spaces, fold
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-from chidao.text import fold, nfc
+from chidao.lang.text import fold, nfc
 
 _WORD = re.compile(r"\w+")
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chidao.lang.text import fold, nfc
 from chidao.records import Answer, Citation
-from chidao.text import fold, nfc
+from chidao.store.lexical import QUERY_STOPWORDS, query_tokens
 from search.intent import Intent, classify
-from search.lexical import QUERY_STOPWORDS, query_tokens
 
 logger = logging.getLogger(__name__)
 

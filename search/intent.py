@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chidao.text import fold
+from chidao.lang.text import fold
 
 _CITED_BY_CUES = (
     "dan chieu",
@@ -52,7 +52,7 @@ class Intent:
 
 
 def classify(question: str, searcher) -> Intent:
-    from ingest.references import extract_references
+    from chidao.lang.references import extract_references
     from search.tasks import find_agencies
 
     folded = fold(question)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chidao.text import docnum_display, docnum_key
+from chidao.lang.text import docnum_display, docnum_key
 
 
 def parse_lookup(text: str) -> tuple[str, int | None]:
     """(key, year) of what a user typed to look a number up."""
-    from ingest.references import parse_number_query
+    from chidao.lang.references import parse_number_query
 
     parsed = parse_number_query(text)
     if parsed is not None:
@@ -25,7 +25,7 @@ def parse_lookup(text: str) -> tuple[str, int | None]:
 
 def _keys_matching(snap, table: str, column: str, key: str) -> list[str]:
     """Stored keys that answer a looked-up key (exact, or partial "570/CD" from "công điện 570")."""
-    from ingest.references import number_matches
+    from chidao.lang.references import number_matches
 
     if snap.rows(f"SELECT 1 FROM {table} WHERE {column}=? LIMIT 1", (key,)):
         return [key]
@@ -34,9 +34,9 @@ def _keys_matching(snap, table: str, column: str, key: str) -> list[str]:
 
 
 def resolve(citation, citing_date: str | None, candidates: list[dict]) -> dict | None:
-    """The indexed document a citation points at (number and year; see ingest.references)."""
+    """The indexed document a citation points at (number and year; see chidao.lang.references)."""
+    from chidao.lang.references import resolve_reference
     from chidao.records import Reference
-    from ingest.references import resolve_reference
 
     ref = Reference(number=citation["cited"], key=citation["key"], year=citation["cyear"], date=citation["cdate"])
     pool = [c for c in candidates if c["number_key"] == citation["key"]]

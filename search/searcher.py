@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 
 from chidao.config import Settings
+from chidao.lang.text import fold, has_accents
 from chidao.records import Answer, Filters, Hit
-from chidao.text import fold, has_accents
-from ingest.index import CURRENT, Snapshot, check_model, open_snapshot, read_meta
+from chidao.store import CURRENT, Snapshot, check_model, open_snapshot, read_meta
+from chidao.store.lexical import query_tokens
 from search.fusion import fuse
-from search.lexical import query_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class Searcher:
         if self._encoder is None:
             with self._lock:
                 if self._encoder is None:
-                    from ingest.embed import make_encoder
+                    from chidao.models.embed import make_encoder
 
                     self._encoder = make_encoder(self.settings)
         return self._encoder
@@ -111,7 +111,7 @@ class Searcher:
     @property
     def canon(self):
         if self._canon is None:
-            from ingest.agencies import AgencyCanon
+            from chidao.lang.agencies import AgencyCanon
 
             self._canon = AgencyCanon.from_settings(self.settings)
         return self._canon

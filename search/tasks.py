@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chidao.text import fold
+from chidao.lang.text import fold
 
 
 def agency_names(searcher, agency: str) -> list[str]:

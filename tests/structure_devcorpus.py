@@ -17,8 +17,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
-DEV = Path("/work/shared/eval/github")
-LAWS = Path("/work/shared/eval/distractors/laws")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # ../shared from the repo root
+DEV = SHARED / "eval" / "github"
+LAWS = SHARED / "eval" / "distractors" / "laws"
 SAMPLE = Path(__file__).resolve().parent.parent / "corpus" / "thong-bao-ket-luan-ubnd-cao-bang-thang-4-2021.md"
 
 _RULE_RE = re.compile(r"^[\s|\-_=–—]*$")

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from chidao.config import Settings
-from ingest.agencies import AgencyCanon, load_table, modern_tones
+from chidao.lang.agencies import AgencyCanon, load_table, modern_tones
 
 
 @pytest.fixture(scope="module")

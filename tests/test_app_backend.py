@@ -156,7 +156,7 @@ def test_a_failed_index_write_is_explained(backend, tmp_path, monkeypatch):
     import errno
 
     import ingest.pipeline
-    from ingest.index import write_failure
+    from chidao.store import write_failure
 
     def disk_full(*args, **kwargs):
         raise write_failure(OSError(errno.ENOSPC, "No space left on device"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from chidao.lang.agencies import AgencyCanon
+from chidao.lang.text import nfc
 from chidao.records import Assignment, Block
-from chidao.text import nfc
-from ingest.agencies import AgencyCanon
 from ingest.assignments import extract_assignments
 from ingest.structure import parse_blocks
 

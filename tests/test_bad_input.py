@@ -31,7 +31,7 @@ from builders import (
 )
 
 from chidao.config import Settings
-from ingest.legacy import TCVN3_TABLE, VNI_TABLE
+from chidao.lang.legacy import TCVN3_TABLE, VNI_TABLE
 from ingest.pipeline import ingest_paths
 from search.searcher import Searcher
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chidao.config import Settings
-from ingest.index import ModelMismatch, read_meta
+from chidao.store import ModelMismatch, read_meta
 from ingest.pipeline import ingest_paths
 from search.searcher import Searcher
 

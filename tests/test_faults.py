@@ -3,7 +3,7 @@ ingest, a disk that fills up while saving.
 
 Everything runs real ``chidao ingest`` processes (``python -m chidao.cli``) with the
 deterministic hashing encoder, each on its own index folder. Kills come from the test-only
-failpoints in ``ingest.index`` / ``ingest.pipeline`` (``CHIDAO_FAILPOINT=NAME[:N]`` makes the
+failpoints in ``chidao.failpoints`` / ``ingest.pipeline`` (``CHIDAO_FAILPOINT=NAME[:N]`` makes the
 process SIGKILL itself there; with ``CHIDAO_FAILPOINT_RELEASE=FILE`` it parks there until FILE
 exists) and from SIGKILLs sent at timed moments. After every fault the previous index must
 answer exactly as before, the lock must be free, and the next run must complete the work
@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from chidao.config import Settings
-from ingest.index import IndexWriteError, current_generation, read_meta
+from chidao.store import IndexWriteError, current_generation, read_meta
 from ingest.pipeline import ingest_paths
 from search.searcher import Searcher
 
@@ -629,8 +629,8 @@ def _plant_dev_full(path: Path) -> None:
 def _inject_enospc(monkeypatch, where: str, index: Path) -> None:
     """Make one write of the publish step hit a full disk for real: the file it writes is a
     symbolic link to /dev/full, where every write fails with ENOSPC."""
-    from search.dense import DenseIndex
-    from search.lexical import LexicalIndex
+    from chidao.store.dense import DenseIndex
+    from chidao.store.lexical import LexicalIndex
 
     if where == "faiss":
         real_dense = DenseIndex.save
@@ -679,7 +679,7 @@ def test_disk_full_while_publishing_keeps_the_previous_index(world, tmp_path, mo
 def test_embedding_cache_full_keeps_the_previous_index(world, tmp_path, monkeypatch):
     import sqlite3
 
-    from ingest.index import EmbeddingCache
+    from chidao.store import EmbeddingCache
 
     index, settings = world.fresh_index(tmp_path)
     real_put, calls = EmbeddingCache.put, []

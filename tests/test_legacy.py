@@ -1,4 +1,4 @@
-"""ingest.legacy: TCVN3 / VNI / Windows-1258 / UTF-16 decoding and text-layer repair.
+"""chidao.lang.legacy: TCVN3 / VNI / Windows-1258 / UTF-16 decoding and text-layer repair.
 
 The legacy byte strings are made here from Unicode sentences with the inverse of the module's
 tables, so every round trip checks the tables letter by letter; the tables themselves are
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.legacy import TCVN3_TABLE, VNI_TABLE, decode_bytes, is_syllable, repair_text
+from chidao.lang.legacy import TCVN3_TABLE, VNI_TABLE, decode_bytes, is_syllable, repair_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpus" / "thong-bao-ket-luan-ubnd-cao-bang-thang-4-2021.md"

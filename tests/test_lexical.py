@@ -4,8 +4,8 @@ import unicodedata
 
 import numpy as np
 
+from chidao.store.lexical import LexicalIndex, passage_tokens, query_tokens
 from search.fusion import fuse
-from search.lexical import LexicalIndex, passage_tokens, query_tokens
 
 PASSAGES = [
     "Sở Y tế chủ trì phối hợp với Sở Nội vụ xây dựng hướng dẫn phòng chống dịch.",

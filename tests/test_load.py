@@ -488,7 +488,7 @@ def test_fallback_decoder_reads_unicode_and_windows_1258():
 
 
 def test_pages_go_through_legacy_repair(tmp_path):
-    pytest.importorskip("ingest.legacy")
+    pytest.importorskip("chidao.lang.legacy")
     pdf = make_pdf(tmp_path / "nfd.pdf", [nfd("Sở Y tế chủ trì"), nfd("Ủy ban nhân dân tỉnh")])
     pages = load_file(pdf, "nfd.pdf").pages
     assert all(unicodedata.is_normalized("NFC", page) for page in pages)

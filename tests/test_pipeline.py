@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from chidao.config import Settings
-from ingest.index import IndexBusy, ModelMismatch, current_generation, read_meta
+from chidao.store import IndexBusy, ModelMismatch, current_generation, read_meta
 from ingest.pipeline import ingest_paths
 from search.searcher import Searcher
 

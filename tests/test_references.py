@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chidao.records import Reference
-from chidao.text import DOCNUM_RE, docnum_display, docnum_key
-from ingest.references import (
+from chidao.lang.references import (
     extract_references,
     number_matches,
     parse_date,
@@ -18,6 +16,8 @@ from ingest.references import (
     resolve_reference,
     type_from_number,
 )
+from chidao.lang.text import DOCNUM_RE, docnum_display, docnum_key
+from chidao.records import Reference
 
 
 def numbers(text: str, own: str | None = None) -> list[str]:
@@ -247,7 +247,7 @@ def test_sample_notice_references():
     assert not any(k.startswith(("2021", "4/2021", "19")) for k in refs)
 
 
-# ---------------------------------------------------------------- shared grammar (chidao.text)
+# ---------------------------------------------------------------- shared grammar (chidao.lang.text)
 
 
 def test_docnum_regex_keeps_numbers_whole():
@@ -350,7 +350,8 @@ def test_resolve_without_year():
 
 # ---------------------------------------------------------------- the development set (skipped when absent)
 
-DEVSET = Path(os.environ.get("CHIDAO_DEVSET", "/work/shared/eval/github"))
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # ../shared from the repo root
+DEVSET = Path(os.environ.get("CHIDAO_DEVSET", SHARED / "eval" / "github"))
 
 
 def _fold(number: str) -> str:

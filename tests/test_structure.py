@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 from structure_devcorpus import SAMPLE, approx_normalize, dev_files, law_files
 
+from chidao.lang.text import fold
 from chidao.records import Block
-from chidao.text import fold
 from ingest.structure import MAX_DEPTH, block_zones, parse_blocks, short_form
 
 

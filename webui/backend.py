@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chidao.config import Settings
-from chidao.text import fold, nfc
+from chidao.lang.text import fold, nfc
 from search.export import ROLE_LABELS
 from webui.auth import LOGOUT_PATH
 from webui.render import (
@@ -276,7 +276,7 @@ class Backend:
 
     def upload(self, files: Sequence[str | Path] | None, progress=None) -> str:
         """Store and index uploaded files; a table of what happened to each one."""
-        from ingest.index import IndexBusy, IndexStateError
+        from chidao.store import IndexBusy, IndexStateError
         from ingest.pipeline import file_sha256, ingest_paths, path_key
 
         files = [Path(f) for f in (files or []) if f]
@@ -383,7 +383,7 @@ class Backend:
 
     def delete(self, doc_id: str) -> str:
         """Remove a document from the index (and its uploaded file, if it came from an upload)."""
-        from ingest.index import IndexBusy
+        from chidao.store import IndexBusy
         from ingest.pipeline import remove_documents
 
         doc = self.document_row(doc_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from chidao.text import fold, has_accents, nfc
+from chidao.lang.text import fold, has_accents, nfc
 from search.export import ROLE_LABELS
 
 _WORD_RE = re.compile(r"\w+")

@@ -11,7 +11,7 @@ import stat
 import uuid
 from pathlib import Path
 
-from chidao.text import nfc
+from chidao.lang.text import nfc
 
 #: File name suffixes a clerk may upload (the content decides how a file is read).
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".doc", ".txt", ".md", ".markdown", ".html", ".htm")

@@ -1,338 +1,46 @@
-"""The on-disk index: generations, SQLite manifest, FAISS vectors, BM25, one writer at a time.
-
-Layout of the index folder::
-
-    CURRENT                 name of the live generation ("gen-000007"), replaced atomically
-    gen-000007/
-        manifest.sqlite     documents (metadata, normalised text), sources, chunks, citations, assignments
-        vectors.faiss       FAISS index of the chunk embeddings (ids = chunk row ids)
-        lexical/            bm25s index (JSON + .npy, no pickles)
-        index.json          what the index is: schema version, model name, dimension, counts
-    embeddings.sqlite       cache of passage embeddings by (model, text hash); survives crashes
-    uploads/                files added through the web UI
-    .lock                   held by the one ingest that may write
-
-A writer copies the live manifest into a temporary generation, applies its changes, builds the
-FAISS and BM25 files there, and only then points CURRENT at it. A run killed at any moment, or a
-full disk, leaves CURRENT on the previous complete generation; readers keep using the generation
-they opened until they reopen.
-"""
+"""The one writer of an index folder: copies the live manifest into a temporary generation, applies
+changes, builds the FAISS and BM25 files and publishes by switching CURRENT atomically."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
-import signal
 import sqlite3
-import threading
-import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
+from chidao.failpoints import failpoint
+from chidao.lang.text import docnum_key
 from chidao.records import Document
-from chidao.text import docnum_key
-
-logger = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 1
-CURRENT = "CURRENT"
-MANIFEST = "manifest.sqlite"
-VECTORS = "vectors.faiss"
-LEXICAL = "lexical"
-META = "index.json"
-EMBEDDINGS = "embeddings.sqlite"
-UPLOADS = "uploads"
-LOCK = ".lock"
-KEEP_GENERATIONS = 2
-#: Test-only hook: ``CHIDAO_FAILPOINT=NAME`` (or ``NAME:N``, the N-th time) makes the process
-#: SIGKILL itself at the named point of an ingest; see ``failpoint``.
-FAILPOINT_ENV = "CHIDAO_FAILPOINT"
-#: With this set to a file path, a hit failpoint waits until that file exists instead of killing.
-FAILPOINT_RELEASE_ENV = "CHIDAO_FAILPOINT_RELEASE"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents(
-    doc_id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    format TEXT NOT NULL,
-    number TEXT, number_key TEXT, year INTEGER,
-    type TEXT, issuer TEXT, place TEXT, date TEXT, title TEXT, signer TEXT,
-    text TEXT NOT NULL,
-    page_starts TEXT,
-    warnings TEXT NOT NULL DEFAULT '[]',
-    added_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_number ON documents(number_key);
-CREATE TABLE IF NOT EXISTS sources(
-    path TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    file_hash TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    mtime REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sources_doc ON sources(doc_id);
-CREATE TABLE IF NOT EXISTS chunks(
-    id INTEGER PRIMARY KEY,
-    chunk_id TEXT UNIQUE NOT NULL,
-    doc_id TEXT NOT NULL,
-    ordinal INTEGER NOT NULL,
-    section TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    page INTEGER, page_end INTEGER,
-    embed_hash TEXT NOT NULL,
-    tokens TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS citations(
-    id INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL,
-    number TEXT NOT NULL, key TEXT NOT NULL, year INTEGER,
-    type TEXT, date TEXT, context TEXT NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS citations_doc ON citations(doc_id);
-CREATE INDEX IF NOT EXISTS citations_key ON citations(key);
-CREATE TABLE IF NOT EXISTS assignments(
-    id INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL,
-    agency TEXT NOT NULL, agency_text TEXT NOT NULL,
-    role TEXT NOT NULL, task TEXT NOT NULL, deadline TEXT, section TEXT NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS assignments_doc ON assignments(doc_id);
-CREATE INDEX IF NOT EXISTS assignments_agency ON assignments(agency);
-"""
-
-
-class IndexMeta(BaseModel):
-    """What an index is; written as index.json beside its data."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    schema_version: int = SCHEMA_VERSION
-    model: str
-    dim: int
-    dense: str = "flat"
-    generation: int
-    created: str
-    documents: int
-    chunks: int
-
-
-class IndexStateError(RuntimeError):
-    """The index cannot be used as asked; the message says why and what to do."""
-
-
-class IndexBusy(IndexStateError):
-    pass
-
-
-class ModelMismatch(IndexStateError):
-    pass
-
-
-class IndexWriteError(IndexStateError, OSError):
-    """Saving the index failed (disk full, file size limit, I/O error); the previous index is kept.
-
-    Also an ``OSError`` so that callers that catch write errors keep catching it.
-    """
-
-
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS}
-_SQLITE_FULL, _SQLITE_IOERR = 13, 10
-
-WRITE_FAILED = (
-    "Không ghi được chỉ mục: ổ đĩa đã đầy hoặc không ghi được ({why}). Chỉ mục cũ vẫn còn nguyên và vẫn "
-    "được dùng để tra cứu; hãy giải phóng dung lượng ổ đĩa rồi chạy lại lệnh nạp. "
-    "(The index could not be saved: disk full or write failed; the previous index is unchanged and still used.)"
+from chidao.store.cache import EmbeddingCache
+from chidao.store.layout import (
+    CURRENT,
+    EMBEDDINGS,
+    KEEP_GENERATIONS,
+    LEXICAL,
+    LOCK,
+    MANIFEST,
+    META,
+    SCHEMA,
+    VECTORS,
+    IndexBusy,
+    IndexMeta,
+    _fsync_dir,
+    _fsync_tree,
+    _gen_number,
+    check_model,
+    current_generation,
+    read_meta,
+    text_hash,
+    write_failure,
+    year_in_number,
 )
 
-
-def write_failure(exc: BaseException) -> IndexWriteError | None:
-    """The clerk-facing error for a failed write (disk full, EFBIG, I/O error), or None for other errors."""
-    if isinstance(exc, IndexWriteError):
-        return exc
-    why = None
-    if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
-        why = os.strerror(exc.errno)
-    elif isinstance(exc, sqlite3.OperationalError):
-        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        if code in (_SQLITE_FULL, _SQLITE_IOERR) or "disk is full" in str(exc) or "disk I/O error" in str(exc):
-            why = f"SQLite: {exc}"
-    elif isinstance(exc, RuntimeError) and "write error" in str(exc):  # FAISS's FileIOWriter
-        why = "FAISS: " + str(exc).rsplit("(", 1)[-1].rstrip(")")  # "... write error in f: 0 != 8 (File too large)"
-    if why is None:
-        return None
-    err = IndexWriteError(WRITE_FAILED.format(why=why))
-    err.errno = exc.errno if isinstance(exc, OSError) else None
-    return err
-
-
-_failpoint_hits: dict[str, int] = {}
-
-
-def failpoint(name: str) -> None:
-    """Test-only: SIGKILL this process at the point ``name`` when ``$CHIDAO_FAILPOINT`` asks for it.
-
-    ``CHIDAO_FAILPOINT=NAME`` fires on the first pass through the point, ``NAME:N`` on the N-th.
-    With ``$CHIDAO_FAILPOINT_RELEASE`` set to a path, the process instead creates ``PATH.waiting``
-    and waits there until ``PATH`` exists (a test holding a writer mid-ingest). A no-op when the
-    variable is unset.
-    """
-    spec = os.environ.get(FAILPOINT_ENV)
-    if not spec:
-        return
-    point, _, nth = spec.partition(":")
-    if point != name:
-        return
-    _failpoint_hits[name] = hits = _failpoint_hits.get(name, 0) + 1
-    if hits != int(nth or 1):
-        return
-    release = os.environ.get(FAILPOINT_RELEASE_ENV)
-    if release:
-        Path(release + ".waiting").touch()  # tells the test the writer is parked here
-        while not os.path.exists(release):
-            time.sleep(0.02)
-        return
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
-_YEAR_IN_NUMBER = re.compile(r"/((?:19|20)\d{2})/")
-
-
-def year_in_number(number: str | None) -> int | None:
-    """The year written inside a number like "24/2014/NĐ-CP", if any."""
-    m = _YEAR_IN_NUMBER.search(number or "")
-    return int(m.group(1)) if m else None
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def doc_id_for(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for p in sorted(path.rglob("*")):
-        if p.is_file():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
-    for d in [path, *[p for p in path.rglob("*") if p.is_dir()]]:
-        _fsync_dir(d)
-
-
-def _gen_number(name: str) -> int:
-    try:
-        return int(name.split("-", 1)[1])
-    except (IndexError, ValueError):
-        return -1
-
-
-def current_generation(root: Path) -> Path | None:
-    """The live generation folder, or None for an index that was never written."""
-    pointer = root / CURRENT
-    try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    gen = root / name
-    return gen if (gen / META).is_file() else None
-
-
-def read_meta(root: Path) -> IndexMeta | None:
-    gen = current_generation(root)
-    if gen is None:
-        return None
-    return IndexMeta.model_validate_json((gen / META).read_text(encoding="utf-8"))
-
-
-def check_model(meta: IndexMeta | None, model: str) -> None:
-    """Refuse to use an index with a model other than the one that built it."""
-    if meta is not None and meta.model != model:
-        raise ModelMismatch(
-            f"the index was built with the model {meta.model!r} (dimension {meta.dim}) but the configured "
-            f"model is {model!r}; set CHIDAO_MODEL={meta.model} (or model in chidao.toml), or rebuild the "
-            "index with `chidao ingest --rebuild …`"
-        )
-    if meta is not None and meta.schema_version != SCHEMA_VERSION:
-        raise IndexStateError(
-            f"the index has schema version {meta.schema_version}, this chidao reads {SCHEMA_VERSION}; "
-            "rebuild it with `chidao ingest --rebuild …`"
-        )
-
-
-# ---------------------------------------------------------------- embedding cache
-
-
-class EmbeddingCache:
-    """Passage embeddings by (model, text hash), committed batch by batch, shared by generations."""
-
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,"
-            " vec BLOB NOT NULL, PRIMARY KEY(model, hash))"
-        )
-        self._db.commit()
-
-    def missing(self, model: str, hashes: Iterable[str]) -> set[str]:
-        wanted = set(hashes)
-        have: set[str] = set()
-        batch = list(wanted)
-        for i in range(0, len(batch), 500):
-            part = batch[i : i + 500]
-            q = f"SELECT hash FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
-            have.update(h for (h,) in self._db.execute(q, [model, *part]))
-        return wanted - have
-
-    def put(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
-        rows = [
-            (model, h, int(v.shape[0]), np.asarray(v, dtype="<f4").tobytes())
-            for h, v in zip(hashes, vectors, strict=True)
-        ]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?,?)", rows)
-
-    def get(self, model: str, hashes: list[str]) -> np.ndarray:
-        found: dict[str, bytes] = {}
-        unique = list(dict.fromkeys(hashes))
-        for i in range(0, len(unique), 500):
-            part = unique[i : i + 500]
-            q = f"SELECT hash, vec FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
-            found.update(self._db.execute(q, [model, *part]))
-        missing = [h for h in unique if h not in found]
-        if missing:
-            raise IndexStateError(f"{len(missing)} passages have no embedding in the cache")
-        return np.vstack([np.frombuffer(found[h], dtype="<f4") for h in hashes]).astype(np.float32)
-
-    def close(self) -> None:
-        self._db.close()
-
-
-# ---------------------------------------------------------------- writer
+logger = logging.getLogger(__name__)
 
 
 class IndexWriter:
@@ -450,7 +158,7 @@ class IndexWriter:
 
     def add_document(self, doc: Document) -> None:
         """Store a parsed document (its chunks, citations and assignments) under ``doc.doc_id``."""
-        from search.lexical import passage_tokens
+        from chidao.store.lexical import passage_tokens
 
         m = doc.meta
         year = int(m.date[:4]) if m.date else year_in_number(m.number)
@@ -597,8 +305,8 @@ class IndexWriter:
 
         Does nothing (returns the previous meta) when nothing changed.
         """
-        from search.dense import DenseIndex
-        from search.lexical import LexicalIndex
+        from chidao.store.dense import DenseIndex
+        from chidao.store.lexical import LexicalIndex
 
         if not self.changed:
             return self.previous
@@ -662,42 +370,3 @@ class IndexWriter:
         for p in gens:
             if p.name not in keep:
                 shutil.rmtree(p, ignore_errors=True)
-
-
-# ---------------------------------------------------------------- reader
-
-
-class Snapshot:
-    """A read-only view of one published generation: manifest, dense and lexical indexes."""
-
-    def __init__(self, root: Path, gen: Path) -> None:
-        from search.dense import DenseIndex
-        from search.lexical import LexicalIndex
-
-        self.root = root
-        self.path = gen
-        self.meta = IndexMeta.model_validate_json((gen / META).read_text(encoding="utf-8"))
-        self.dense = DenseIndex.load(gen / VECTORS)
-        self.lexical = LexicalIndex.load(gen / LEXICAL)
-        self._local = threading.local()
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(f"file:{self.path / MANIFEST}?mode=ro", uri=True, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-        return conn
-
-    def rows(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
-        return self.db.execute(sql, tuple(params)).fetchall()
-
-
-def open_snapshot(root: Path) -> Snapshot | None:
-    gen = current_generation(Path(root))
-    return None if gen is None else Snapshot(Path(root), gen)
-
-
-def iter_generations(root: Path) -> Iterator[Path]:
-    yield from sorted(p for p in Path(root).glob("gen-*") if p.is_dir())

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from chidao.text import DOCNUM_RE, docnum_key, fold, has_accents, syllables
+from chidao.lang.text import DOCNUM_RE, docnum_key, fold, has_accents, syllables
 
 logger = logging.getLogger(__name__)
 

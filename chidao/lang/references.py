@@ -1,7 +1,7 @@
 """Document numbers a text cites: ``extract_references``, plus look-up helpers for the search side.
 
 A citation is a document number ("Công điện số 541/CĐ-TTg ngày 23/4/2021", "Kết luận số 12-KL/TW",
-"Nghị định 100/2019/NĐ-CP") found by ``chidao.text.DOCNUM_RE`` (the same grammar the lexical index
+"Nghị định 100/2019/NĐ-CP") found by ``chidao.lang.text.DOCNUM_RE`` (the same grammar the lexical index
 uses to keep numbers whole), then read in its surroundings:
 
 - the type word printed before it ("Công điện", "Luật … số"), else the type its symbol implies;
@@ -28,8 +28,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from chidao.lang.text import DOCNUM_RE, docnum_display, docnum_key, latinize, nfc
 from chidao.records import Reference
-from chidao.text import DOCNUM_RE, docnum_display, docnum_key, latinize, nfc
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from chidao.config import Settings
-from chidao.text import collapse_spaces, fold, has_accents, nfc
+from chidao.lang.text import collapse_spaces, fold, has_accents, nfc
 
 log = logging.getLogger(__name__)
 

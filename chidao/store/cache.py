@@ -1,0 +1,56 @@
+"""The embedding cache: passage vectors by (model, text hash), shared by all generations of an index."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from chidao.store.layout import IndexStateError
+
+
+class EmbeddingCache:
+    """Passage embeddings by (model, text hash), committed batch by batch, shared by generations."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,"
+            " vec BLOB NOT NULL, PRIMARY KEY(model, hash))"
+        )
+        self._db.commit()
+
+    def missing(self, model: str, hashes: Iterable[str]) -> set[str]:
+        wanted = set(hashes)
+        have: set[str] = set()
+        batch = list(wanted)
+        for i in range(0, len(batch), 500):
+            part = batch[i : i + 500]
+            q = f"SELECT hash FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
+            have.update(h for (h,) in self._db.execute(q, [model, *part]))
+        return wanted - have
+
+    def put(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
+        rows = [
+            (model, h, int(v.shape[0]), np.asarray(v, dtype="<f4").tobytes())
+            for h, v in zip(hashes, vectors, strict=True)
+        ]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?,?)", rows)
+
+    def get(self, model: str, hashes: list[str]) -> np.ndarray:
+        found: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            q = f"SELECT hash, vec FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
+            found.update(self._db.execute(q, [model, *part]))
+        missing = [h for h in unique if h not in found]
+        if missing:
+            raise IndexStateError(f"{len(missing)} passages have no embedding in the cache")
+        return np.vstack([np.frombuffer(found[h], dtype="<f4") for h in hashes]).astype(np.float32)
+
+    def close(self) -> None:
+        self._db.close()
