@@ -12,7 +12,6 @@ An optional LLM endpoint may rephrase a found answer, never adding citations (se
 from __future__ import annotations
 
 import bisect
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -120,13 +119,7 @@ class _Citer:
 
     def doc(self, doc_id: str) -> dict:
         if doc_id not in self._docs:
-            row = self.snap.rows(
-                "SELECT doc_id, source, number, type, date, issuer, text, page_starts FROM documents WHERE doc_id=?",
-                (doc_id,),
-            )[0]
-            d = dict(row)
-            d["page_starts"] = json.loads(d["page_starts"]) if d["page_starts"] else None
-            self._docs[doc_id] = d
+            self._docs[doc_id] = self.snap.document(doc_id).as_dict()
         return self._docs[doc_id]
 
     def text(self, doc_id: str, start: int = 0, end: int | None = None) -> str:
@@ -138,11 +131,7 @@ class _Citer:
                 return c.n
         d = self.doc(doc_id)
         if section is None:
-            rows = self.snap.rows(
-                'SELECT section FROM chunks WHERE doc_id=? AND start<=? AND "end">? ORDER BY ordinal LIMIT 1',
-                (doc_id, start, start),
-            )
-            section = rows[0]["section"] if rows else ""
+            section = self.snap.section_at(doc_id, start)
         page = None
         if d["page_starts"]:
             page = max(1, bisect.bisect_right(d["page_starts"], start))
@@ -196,10 +185,10 @@ def _fold_place(text: str) -> str:
 def localities(searcher) -> dict[str, str]:
     """doc_id → folded province/city of the documents a local government issued (central ones absent)."""
     out = {}
-    for r in searcher.snapshot.rows("SELECT doc_id, issuer FROM documents WHERE issuer IS NOT NULL"):
-        m = _LOCALITY.search(fold(r["issuer"]))
+    for doc_id, issuer in searcher.snapshot.issuers().items():
+        m = _LOCALITY.search(fold(issuer))
         if m and _fold_place(m.group(1)):
-            out[r["doc_id"]] = _fold_place(m.group(1))
+            out[doc_id] = _fold_place(m.group(1))
     return out
 
 
@@ -246,7 +235,7 @@ def _candidate_units(searcher, hits, tokens: list[str], exclude: set[str] = froz
         if h.doc_id in exclude:
             continue
         if h.doc_id not in texts:
-            texts[h.doc_id] = snap.rows("SELECT text FROM documents WHERE doc_id=?", (h.doc_id,))[0][0]
+            texts[h.doc_id] = snap.document_text(h.doc_id)
         text = texts[h.doc_id]
         mine = []
         for s, e in split_units(text, h.start, h.end):
@@ -341,10 +330,11 @@ MAX_ASSIGNMENT_PREFILTER = 300
 def _prefilter_assignments(snap, rows: list, tokens: list[str]) -> list:
     """For an agency with very many tasks: those whose passage scores best for the question's terms (BM25)."""
     scores = snap.lexical.scores(tokens)
-    chunks = snap.rows("SELECT id, doc_id, start FROM chunks")
-    positions = snap.lexical.rows(np.asarray([r["id"] for r in chunks], dtype=np.int64))
+    chunks = snap.chunk_starts()
+    positions = snap.lexical.rows(np.asarray([c[0] for c in chunks], dtype=np.int64))
     chunk_of = {
-        (r["doc_id"], r["start"]): float(scores[p]) if p >= 0 else 0.0 for r, p in zip(chunks, positions, strict=True)
+        (doc_id, start): float(scores[p]) if p >= 0 else 0.0
+        for (_, doc_id, start), p in zip(chunks, positions, strict=True)
     }
     starts: dict[str, list[int]] = {}
     for doc_id, start in chunk_of:
@@ -393,7 +383,11 @@ def _assignment_lines(citer: _Citer, rows: list[dict], with_doc: bool = True) ->
     return lines
 
 
-_ASSIGNMENT_SQL = "SELECT a.*, d.date, d.issuer, d.title FROM assignments a JOIN documents d ON d.doc_id=a.doc_id"
+def _by_date_then_position(rows: list) -> list[dict]:
+    """An agency's assignments newest document first, then in reading order (as the answer lists them)."""
+    rows = sorted(rows, key=lambda r: r.start)
+    rows.sort(key=lambda r: r.date or "", reverse=True)
+    return [r.as_dict() for r in rows]
 
 
 def _answer_assignment(searcher, question: str, intent: Intent) -> Answer:
@@ -404,14 +398,8 @@ def _answer_assignment(searcher, question: str, intent: Intent) -> Answer:
     snap = searcher.snapshot
     names: list[str] = []
     for a in intent.agencies:
-        names.extend(n for n in agency_names(searcher, a) if n not in names)
-    rows = []
-    if names:
-        rows = snap.rows(
-            f"{_ASSIGNMENT_SQL} WHERE a.agency IN ({','.join('?' * len(names))})"
-            " ORDER BY COALESCE(d.date,'') DESC, a.start",
-            names,
-        )
+        names.extend(n for n in agency_names(snap, searcher.canon, a) if n not in names)
+    rows = _by_date_then_position(snap.assignments(names)) if names else []
     local = local_documents(searcher, question)
     if local is not None and any(r["doc_id"] in local for r in rows):
         rows = [r for r in rows if r["doc_id"] in local]
@@ -446,11 +434,8 @@ def _answer_who(searcher, question: str, intent: Intent) -> Answer:
     hits = searcher.search(question, k=8)
     rows: dict[int, dict] = {}
     for h in hits:
-        for r in snap.rows(
-            f'{_ASSIGNMENT_SQL} WHERE a.doc_id=? AND a.start<? AND a."end">? ORDER BY a.start',
-            (h.doc_id, h.end, h.start),
-        ):
-            rows.setdefault(r["id"], dict(r))
+        for r in snap.assignments_within(h.doc_id, h.start, h.end):
+            rows.setdefault(r.id, r.as_dict())
     tokens = _topic_tokens(question, set(_FRAME_WORDS))
     ranked = _rerank_assignments(searcher, question, list(rows.values()), tokens) if rows else []
     if not ranked or (ranked[0][2]["cosine"] < MIN_PASSAGE_COSINE and ranked[0][1] < MIN_COVERAGE):
@@ -580,11 +565,7 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _header_span(searcher, doc_id: str) -> tuple[int, int]:
-    rows = searcher.snapshot.rows(
-        'SELECT start, "end" FROM chunks WHERE doc_id=? ORDER BY ordinal LIMIT 1',
-        (doc_id,),
-    )
-    return (rows[0]["start"], rows[0]["end"]) if rows else (0, 0)
+    return searcher.snapshot.first_chunk_span(doc_id)
 
 
 # ---------------------------------------------------------------- entry point

@@ -62,7 +62,7 @@ def classify(question: str, searcher) -> Intent:
             _WHICH_DOCS.search(folded) and _IMPLEMENT_CUES.search(folded)
         )
         return Intent("reference", numbers=numbers, cited_by=cited_by)
-    agencies = find_agencies(searcher, question)
+    agencies = find_agencies(searcher.snapshot, searcher.canon, question)
     task = bool(_TASK_CUES.search(folded))
     who = bool(_WHO.search(folded))
     if task and (agencies or who):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from chidao.lang.text import docnum_display, docnum_key
+from chidao.store import Snapshot
+from chidao.store.rows import CitationRow, DocumentRow
 
 
 def parse_lookup(text: str) -> tuple[str, int | None]:
@@ -23,43 +25,33 @@ def parse_lookup(text: str) -> tuple[str, int | None]:
     return docnum_key(text), None
 
 
-def _keys_matching(snap, table: str, column: str, key: str) -> list[str]:
+def _keys_matching(key: str, has_key, stored_keys) -> list[str]:
     """Stored keys that answer a looked-up key (exact, or partial "570/CD" from "công điện 570")."""
     from chidao.lang.references import number_matches
 
-    if snap.rows(f"SELECT 1 FROM {table} WHERE {column}=? LIMIT 1", (key,)):
+    if has_key(key):
         return [key]
-    stored = [r[0] for r in snap.rows(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")]
-    return [k for k in stored if number_matches(key, k)]
+    return [k for k in stored_keys() if number_matches(key, k)]
 
 
-def resolve(citation, citing_date: str | None, candidates: list[dict]) -> dict | None:
+def resolve(citation: CitationRow, citing_date: str | None, candidates: list[dict]) -> dict | None:
     """The indexed document a citation points at (number and year; see chidao.lang.references)."""
     from chidao.lang.references import resolve_reference
     from chidao.records import Reference
 
-    ref = Reference(number=citation["cited"], key=citation["key"], year=citation["cyear"], date=citation["cdate"])
+    ref = Reference(number=citation.number, key=citation.key, year=citation.year, date=citation.date)
     pool = [c for c in candidates if c["number_key"] == citation["key"]]
     dated = [(c["doc_id"], c["date"] or (f"{c['year']}-01-01" if c["year"] else None)) for c in pool]
     doc_id = resolve_reference(ref, dated, citing_date)
     return next((c for c in pool if c["doc_id"] == doc_id), None)
 
 
-def _doc(row) -> dict[str, Any]:
-    return {
-        "doc_id": row["doc_id"],
-        "source": row["source"],
-        "number": row["number"],
-        "type": row["type"],
-        "issuer": row["issuer"],
-        "date": row["date"],
-        "title": row["title"],
-        "year": row["year"],
-        "number_key": row["number_key"],
-    }
+def _doc(row: DocumentRow) -> dict[str, Any]:
+    keys = ("doc_id", "source", "number", "type", "issuer", "date", "title", "year", "number_key")
+    return {k: getattr(row, k) for k in keys}
 
 
-def lookup(searcher, number: str) -> dict[str, Any]:
+def lookup(snap: Snapshot | None, number: str) -> dict[str, Any]:
     """`chidao refs NUMBER`: the document(s) with this number and everything citing it."""
     key, year = parse_lookup(number)
     result: dict[str, Any] = {
@@ -70,55 +62,39 @@ def lookup(searcher, number: str) -> dict[str, Any]:
         "cited_by": [],
         "cites": [],
     }
-    snap = searcher.snapshot
     if snap is None:
         return result
-    doc_keys = _keys_matching(snap, "documents", "number_key", key)
-    candidates = [
-        _doc(r)
-        for r in snap.rows(
-            f"SELECT * FROM documents WHERE number_key IN ({','.join('?' * len(doc_keys))}) ORDER BY date", doc_keys
-        )
-    ]
-    cite_keys = _keys_matching(snap, "citations", "key", key)
+    candidates = [_doc(r) for r in snap.documents_by_number(_keys_matching(key, snap.has_number_key, snap.number_keys))]
     cited_by = []
-    for r in snap.rows(
-        "SELECT c.doc_id, c.number AS cited, c.key, c.year AS cyear, c.type AS ctype, c.date AS cdate, c.context,"
-        ' c.start, c."end", d.source, d.number, d.date, d.type, d.title'
-        " FROM citations c JOIN documents d ON d.doc_id = c.doc_id"
-        f" WHERE c.key IN ({','.join('?' * len(cite_keys))}) ORDER BY COALESCE(d.date, '') DESC, d.source",
-        cite_keys,
-    ):
-        target = resolve(r, r["date"], candidates)
+    for r in snap.citing(_keys_matching(key, snap.has_citation_key, snap.citation_keys)):
+        c = r.citation
+        target = resolve(c, r.date, candidates)
         if year is not None:
-            cited_year = r["cyear"] if r["cyear"] is not None else (target["year"] if target else None)
+            cited_year = c.year if c.year is not None else (target["year"] if target else None)
             if cited_year is not None and cited_year != year:
                 continue
         cited_by.append(
             {
-                "doc_id": r["doc_id"],
-                "source": r["source"],
-                "number": r["number"],
-                "type": r["type"],
-                "date": r["date"],
-                "title": r["title"],
-                "cited_as": r["cited"],
-                "cited_type": r["ctype"],
-                "cited_date": r["cdate"],
-                "context": r["context"],
-                "start": r["start"],
-                "end": r["end"],
+                "doc_id": c.doc_id,
+                "source": r.source,
+                "number": r.number,
+                "type": r.type,
+                "date": r.date,
+                "title": r.title,
+                "cited_as": c.number,
+                "cited_type": c.type,
+                "cited_date": c.date,
+                "context": c.context,
+                "start": c.start,
+                "end": c.end,
                 "resolves_to": target["doc_id"] if target else None,
             }
         )
     documents = [c for c in candidates if year is None or c["year"] == year]
     for d in documents:
         d["cites"] = [
-            {"number": r["number"], "key": r["key"], "date": r["date"], "context": r["context"]}
-            for r in snap.rows(
-                "SELECT number, key, date, context FROM citations WHERE doc_id=? ORDER BY start",
-                (d["doc_id"],),
-            )
+            {"number": c.number, "key": c.key, "date": c.date, "context": c.context}
+            for c in snap.citations(d["doc_id"])
         ]
     result["documents"] = documents
     result["cited_by"] = cited_by

@@ -8,7 +8,6 @@ readers see the old index until the new one is complete.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -25,14 +24,6 @@ from chidao.store.lexical import query_tokens
 from search.fusion import fuse
 
 logger = logging.getLogger(__name__)
-
-_HIT_SQL = """
-SELECT c.id, c.chunk_id, c.doc_id, c.section, c.start, c."end", c.page,
-       substr(d.text, c.start + 1, c."end" - c.start) AS text,
-       d.source, d.number, d.type, d.issuer, d.date, d.title
-FROM chunks c JOIN documents d ON d.doc_id = c.doc_id
-WHERE c.id IN ({ids})
-"""
 
 
 def _issuer_key(name: str) -> str:
@@ -159,40 +150,30 @@ class Searcher:
         snap = self.snapshot
         if snap is None or filters is None or not any(filters.model_dump().values()):
             return None
-        docs = self.filter_documents(filters)
-        if not docs:
-            return np.empty(0, dtype=np.int64)
-        rows = snap.rows(
-            f"SELECT id FROM chunks WHERE doc_id IN ({','.join('?' * len(docs))})",
-            docs,
-        )
-        return np.asarray([r[0] for r in rows], dtype=np.int64)
+        return snap.chunk_ids(self.filter_documents(filters))
 
     def filter_documents(self, filters: Filters) -> list[str]:
         snap = self.snapshot
         if snap is None:
             return []
-        rows = snap.rows("SELECT doc_id, type, issuer, date FROM documents")
         keep = []
         agency_docs = None
         if filters.agency:
-            names = self.canon.match(filters.agency) or [filters.agency]
-            q = f"SELECT DISTINCT doc_id FROM assignments WHERE agency IN ({','.join('?' * len(names))})"
-            agency_docs = {r[0] for r in snap.rows(q, names)}
-        for r in rows:
-            if filters.doc_id and r["doc_id"] != filters.doc_id:
+            agency_docs = snap.documents_assigning(self.canon.match(filters.agency) or [filters.agency])
+        for r in snap.documents():
+            if filters.doc_id and r.doc_id != filters.doc_id:
                 continue
-            if filters.type and fold(r["type"] or "") != fold(filters.type):
+            if filters.type and fold(r.type or "") != fold(filters.type):
                 continue
-            if filters.issuer and _issuer_key(filters.issuer) not in _issuer_key(r["issuer"] or ""):
+            if filters.issuer and _issuer_key(filters.issuer) not in _issuer_key(r.issuer or ""):
                 continue
-            if filters.since and (not r["date"] or r["date"] < filters.since):
+            if filters.since and (not r.date or r.date < filters.since):
                 continue
-            if filters.until and (not r["date"] or r["date"] > filters.until):
+            if filters.until and (not r.date or r.date > filters.until):
                 continue
-            if agency_docs is not None and r["doc_id"] not in agency_docs:
+            if agency_docs is not None and r.doc_id not in agency_docs:
                 continue
-            keep.append(r["doc_id"])
+            keep.append(r.doc_id)
         return keep
 
     # ------------------------------------------------------------ retrieval
@@ -201,7 +182,7 @@ class Searcher:
         snap = self.snapshot
         if not ids or snap is None:
             return []
-        rows = {r["id"]: r for r in snap.rows(_HIT_SQL.format(ids=",".join("?" * len(ids))), ids)}
+        rows = snap.passages(ids)
         hits = []
         for i, s in zip(ids, scores, strict=True):
             r = rows.get(i)
@@ -209,20 +190,20 @@ class Searcher:
                 continue
             hits.append(
                 Hit(
-                    source=r["source"],
-                    chunk_id=r["chunk_id"],
+                    source=r.source,
+                    chunk_id=r.chunk_id,
                     score=round(float(s), 4),
-                    number=r["number"],
-                    type=r["type"],
-                    issuer=r["issuer"],
-                    date=r["date"],
-                    title=r["title"],
-                    section=r["section"],
-                    page=r["page"],
-                    text=r["text"],
-                    doc_id=r["doc_id"],
-                    start=r["start"],
-                    end=r["end"],
+                    number=r.number,
+                    type=r.type,
+                    issuer=r.issuer,
+                    date=r.date,
+                    title=r.title,
+                    section=r.section,
+                    page=r.page,
+                    text=r.text,
+                    doc_id=r.doc_id,
+                    start=r.start,
+                    end=r.end,
                 )
             )
         return hits
@@ -268,82 +249,48 @@ class Searcher:
     # ------------------------------------------------------------ structured look-ups
 
     def documents(self) -> list[dict[str, Any]]:
+        """Every document's metadata with its files, cited numbers and chunk count, newest first."""
         snap = self.snapshot
         if snap is None:
             return []
-        cites: dict[str, list[str]] = {}
-        for r in snap.rows("SELECT doc_id, number FROM citations ORDER BY doc_id, start"):
-            lst = cites.setdefault(r["doc_id"], [])
-            if r["number"] not in lst:
-                lst.append(r["number"])
+        cites = snap.cited_numbers()
         sources: dict[str, list[str]] = {}
-        for r in snap.rows("SELECT doc_id, source FROM sources ORDER BY source"):
-            sources.setdefault(r["doc_id"], []).append(r["source"])
-        counts = {r[0]: r[1] for r in snap.rows("SELECT doc_id, COUNT(*) FROM chunks GROUP BY doc_id")}
+        for src in sorted(snap.sources(), key=lambda r: r.source):
+            sources.setdefault(src.doc_id, []).append(src.source)
+        counts = snap.chunk_counts()
         out = []
-        for r in snap.rows(
-            "SELECT doc_id, source, format, number, type, issuer, place, date, title, signer, page_starts, warnings"
-            " FROM documents ORDER BY COALESCE(date, '') DESC, source"
-        ):
-            out.append(
-                {
-                    "doc_id": r["doc_id"],
-                    "source": r["source"],
-                    "sources": sources.get(r["doc_id"], [r["source"]]),
-                    "format": r["format"],
-                    "number": r["number"],
-                    "type": r["type"],
-                    "issuer": r["issuer"],
-                    "place": r["place"],
-                    "date": r["date"],
-                    "title": r["title"],
-                    "signer": r["signer"],
-                    "pages": len(json.loads(r["page_starts"])) if r["page_starts"] else None,
-                    "cites": cites.get(r["doc_id"], []),
-                    "chunks": counts.get(r["doc_id"], 0),
-                    "warnings": json.loads(r["warnings"] or "[]"),
-                }
-            )
+        for r in snap.documents():
+            d = r.as_dict()
+            for key in ("number_key", "year", "page_starts", "text"):
+                d.pop(key)
+            d["sources"] = sources.get(r.doc_id, [r.source])
+            d["cites"] = cites.get(r.doc_id, [])
+            d["chunks"] = counts.get(r.doc_id, 0)
+            out.append(d)
         return out
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """One document with its full normalised text (for the viewer)."""
         snap = self.snapshot
-        if snap is None:
-            return None
-        rows = snap.rows("SELECT * FROM documents WHERE doc_id=?", (doc_id,))
-        if not rows:
-            return None
-        d = dict(rows[0])
-        d["page_starts"] = json.loads(d["page_starts"]) if d["page_starts"] else None
-        return d
+        row = snap.document(doc_id) if snap is not None else None
+        return row.as_dict() if row is not None else None
 
     def sources(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         """The files recorded in the index (all, or one document's): ``path`` (the recorded key,
         ``hex:…`` for undecodable names), ``source``, ``doc_id``, ``file_hash``, ``size``."""
         snap = self.snapshot
-        if snap is None:
-            return []
-        sql = "SELECT path, source, doc_id, file_hash, size FROM sources"
-        rows = snap.rows(sql + " WHERE doc_id=? ORDER BY path", (doc_id,)) if doc_id else snap.rows(sql)
-        return [dict(r) for r in rows]
+        return [r.as_dict() for r in snap.sources(doc_id)] if snap is not None else []
 
     def agencies(self) -> list[dict[str, Any]]:
         """Every agency with assignments in the index, with counts, most assigned first."""
         snap = self.snapshot
-        if snap is None:
-            return []
-        rows = snap.rows(
-            "SELECT agency, COUNT(*) AS n, COUNT(DISTINCT doc_id) AS docs FROM assignments"
-            " GROUP BY agency ORDER BY n DESC, agency"
-        )
-        return [{"agency": r["agency"], "assignments": r["n"], "documents": r["docs"]} for r in rows]
+        return [r.as_dict() for r in snap.agency_counts()] if snap is not None else []
 
     def refs(self, number: str) -> dict[str, Any]:
         from search.refs import lookup
 
         with self.pinned():
-            return lookup(self, number)
+            return lookup(self.snapshot, number)
 
     def tasks(
         self,
@@ -356,7 +303,7 @@ class Searcher:
         from search.tasks import list_tasks
 
         with self.pinned():
-            return list_tasks(self, agency, since=since, until=until, role=role)
+            return list_tasks(self.snapshot, self.canon, agency, since=since, until=until, role=role)
 
     def ask(self, question: str) -> Answer:
         from search.answer import answer_question

@@ -4,79 +4,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from chidao.lang.agencies import AgencyCanon
 from chidao.lang.text import fold
+from chidao.store import Snapshot
 
 
-def agency_names(searcher, agency: str) -> list[str]:
+def agency_names(snap: Snapshot | None, canon: AgencyCanon, agency: str) -> list[str]:
     """Canonical agency names stored in the index that a typed agency refers to."""
-    snap = searcher.snapshot
     if snap is None:
         return []
-    stored = [r[0] for r in snap.rows("SELECT DISTINCT agency FROM assignments")]
-    names = searcher.canon.match(agency, candidates=stored)
+    stored = snap.assigned_agencies()
+    names = canon.match(agency, candidates=stored)
     if not names:
         q = fold(agency).strip()
         names = [a for a in stored if q and q in fold(a)]
     return names
 
 
+TASK_FIELDS = (
+    "source", "number", "date", "type", "title", "agency", "agency_text", "role", "task", "deadline", "section",
+    "doc_id", "start", "end",
+)  # fmt: skip
+
+
 def list_tasks(
-    searcher,
+    snap: Snapshot | None,
+    canon: AgencyCanon,
     agency: str | None,
     *,
     since: str | None = None,
     until: str | None = None,
     role: str | None = None,
 ) -> dict[str, Any]:
-    snap = searcher.snapshot
+    """`chidao tasks [AGENCY]`: an agency's assignments (or all), newest document first."""
     canonical = None
     if agency:
-        matches = searcher.canon.match(agency)
+        matches = canon.match(agency)
         canonical = matches[0] if matches else agency
     result: dict[str, Any] = {"agency": canonical, "assignments": []}
     if snap is None:
         return result
-    where, params = [], []
+    names = None
     if agency:
-        names = agency_names(searcher, agency)
+        names = agency_names(snap, canon, agency)
         if not names:
             return result
-        where.append(f"a.agency IN ({','.join('?' * len(names))})")
-        params.extend(names)
-    if role:
-        where.append("a.role = ?")
-        params.append(role)
-    if since:
-        where.append("d.date >= ?")
-        params.append(since)
-    if until:
-        where.append("d.date <= ?")
-        params.append(until)
-    sql = (
-        "SELECT a.*, d.source, d.number, d.date, d.type, d.title FROM assignments a"
-        " JOIN documents d ON d.doc_id = a.doc_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY COALESCE(d.date, '') DESC, d.source, a.start, a.id"
-    )
-    result["assignments"] = [
-        {
-            "source": r["source"],
-            "number": r["number"],
-            "date": r["date"],
-            "type": r["type"],
-            "title": r["title"],
-            "agency": r["agency"],
-            "agency_text": r["agency_text"],
-            "role": r["role"],
-            "task": r["task"],
-            "deadline": r["deadline"],
-            "section": r["section"],
-            "doc_id": r["doc_id"],
-            "start": r["start"],
-            "end": r["end"],
-        }
-        for r in snap.rows(sql, params)
-    ]
+    rows = snap.assignments(names, role=role, since=since, until=until)
+    result["assignments"] = [{k: getattr(r, k) for k in TASK_FIELDS} for r in rows]
     return result
 
 
@@ -92,17 +66,15 @@ def is_generic_agency(name: str) -> bool:
     return set(fold(name).replace(",", " ").split()) <= _GENERIC_WORDS
 
 
-def find_agencies(searcher, text: str) -> list[str]:
+def find_agencies(snap: Snapshot | None, canon: AgencyCanon, text: str) -> list[str]:
     """Stored canonical agency names mentioned in a question, longest mention first, no overlaps.
 
     Compared on accent-folded words with abbreviations expanded, so "so y te", "SỞ Y TẾ" and
     "UBND tỉnh" are found as well as "Sở Y tế" and "Ủy ban nhân dân tỉnh".
     """
-    snap = searcher.snapshot
     if snap is None:
         return []
-    canon = searcher.canon
-    stored = [r[0] for r in snap.rows("SELECT DISTINCT agency FROM assignments")]
+    stored = snap.assigned_agencies()
     hay = f" {canon.key(canon.canonical(text))} "
     plain = f" {canon.key(text)} "
     found: list[tuple[int, str]] = []
