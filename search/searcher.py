@@ -120,6 +120,10 @@ class Searcher:
                 self._query_cache.pop(next(iter(self._query_cache)))
         return vec
 
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors from the encoder (loaded on first use)."""
+        return self.encoder.encode_passages(texts)
+
     def dense_text(self, query: str, lexical_scores: np.ndarray | None = None) -> str:
         """What the encoder sees for a query: the query itself, or, typed without accents, the query
         with its accents restored from its best lexical passages (search/accents.py)."""
@@ -306,7 +310,10 @@ class Searcher:
             return list_tasks(self.snapshot, self.canon, agency, since=since, until=until, role=role)
 
     def ask(self, question: str) -> Answer:
-        from search.answer import answer_question
+        from search.answer import AnswerContext, answer_question
 
-        with self.pinned():
-            return answer_question(self, question)
+        with self.pinned() as snap:
+            if snap is None:
+                return answer_question(None, question)
+            ctx = AnswerContext(snapshot=snap, retriever=self, encoder=self, canon=self.canon, settings=self.settings)
+            return answer_question(ctx, question)

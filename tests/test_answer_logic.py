@@ -85,7 +85,7 @@ def small_searcher(hashing_settings, small_corpus):
     ],
 )
 def test_intents(small_searcher, question, kind, cited_by, who, agency):
-    intent = classify(question, small_searcher)
+    intent = classify(question, small_searcher.snapshot, small_searcher.canon)
     assert intent.kind == kind
     assert intent.cited_by is cited_by
     assert intent.who is who

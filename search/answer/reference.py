@@ -1,0 +1,89 @@
+"""Reference answers: the document carrying a number (its header, signer and matching passages),
+or the sentences of the documents citing it."""
+
+from __future__ import annotations
+
+import re
+
+from chidao.lang.text import fold
+from chidao.records import Answer, Filters
+from search import cues
+from search.answer.citations import Citer, doc_label, header_span, quote, sentence_around, signer_span
+from search.answer.context import AnswerContext
+from search.answer.passages import rank_units, select, topic_tokens
+from search.intent import Intent
+from search.refs import lookup
+
+MAX_CITATIONS = 6
+
+
+def answer_reference(ctx: AnswerContext, question: str, intent: Intent) -> Answer:
+    citer = Citer(ctx.snapshot)
+    lines: list[str] = []
+    for number in intent.numbers:
+        result = lookup(ctx.snapshot, number)
+        if intent.cited_by:
+            if result["cited_by"]:
+                lines.append(
+                    f"{result['number']} được nhắc đến trong {len({c['doc_id'] for c in result['cited_by']})} văn bản:"
+                )
+            seen: set[str] = set()
+            for c in result["cited_by"]:
+                if c["doc_id"] in seen:
+                    continue
+                seen.add(c["doc_id"])
+                s, e = c["start"], c["end"]
+                # cite the citing sentence
+                s, e = sentence_around(citer.text(c["doc_id"]), s, e)
+                n = citer.cite(c["doc_id"], s, e)
+                lines.append(f"- {doc_label(citer.doc(c['doc_id']))}: {quote(citer.text(c['doc_id'], s, e))} [{n}]")
+            continue
+        # The same number in several years: the first few are read for the answer, the rest only named.
+        for i, d in enumerate(result["documents"][:MAX_NAMED_DOCUMENTS]):
+            lines.extend(_document_lines(ctx, citer, question, d, passages=i < MAX_READ_DOCUMENTS))
+        if not result["documents"] and result["cited_by"]:
+            lines.append(f"Văn bản {result['number']} chưa có trong chỉ mục; các văn bản sau có nhắc đến:")
+            for c in result["cited_by"][:MAX_CITATIONS]:
+                s, e = sentence_around(citer.text(c["doc_id"]), c["start"], c["end"])
+                n = citer.cite(c["doc_id"], s, e)
+                lines.append(f"- {doc_label(citer.doc(c['doc_id']))}: {quote(citer.text(c['doc_id'], s, e))} [{n}]")
+    if not citer.citations:
+        return Answer(
+            question=question,
+            intent="reference",
+            found=False,
+            answer=f"Không có văn bản nào trong chỉ mục mang hoặc nhắc đến số hiệu {', '.join(intent.numbers)}.",
+        )
+    return Answer(question=question, intent="reference", found=True, answer="\n".join(lines), citations=citer.citations)
+
+
+MAX_READ_DOCUMENTS = 2
+MAX_NAMED_DOCUMENTS = 5
+
+
+def _document_lines(ctx: AnswerContext, citer: Citer, question: str, d: dict, passages: bool = True) -> list[str]:
+    """A document named by its number: its header (number, date, title), its signature when the
+    question asks who signed, and its passages that answer the rest of the question."""
+    n = citer.cite(d["doc_id"], *header_span(ctx.snapshot, d["doc_id"]))
+    title = f" {d['title']}" if d.get("title") else ""
+    issuer = f" của {d['issuer']}" if d.get("issuer") else ""
+    lines = [f"{doc_label(d)}{issuer}:{title} [{n}]"]
+    if not passages:
+        return lines
+    doc = citer.doc(d["doc_id"])
+    if cues.SIGNER_CUE.search(fold(question)):
+        span = signer_span(doc["text"], ctx.snapshot.document(d["doc_id"], with_text=False).signer)
+        if span:
+            m = citer.cite(d["doc_id"], *span)
+            lines.append(f"Người ký: {quote(doc['text'][span[0] : span[1]])} [{m}]")
+    drop = set(cues.FRAME_WORDS) | {
+        fold(w) for w in re.findall(r"\w+", f"{d.get('number') or ''} {d.get('type') or ''}")
+    }
+    tokens = topic_tokens(question, drop)
+    if len(tokens) >= 2:
+        hits = ctx.retriever.search(question, k=6, filters=Filters(doc_id=d["doc_id"]))
+        units = rank_units(ctx, question, hits, tokens)
+        for u in select(units, 4):
+            m = citer.cite(u.doc_id, u.start, u.end, u.section)
+            lines.append(f"{quote(citer.text(u.doc_id, u.start, u.end))} [{m}]")
+    return lines
