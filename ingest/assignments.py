@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass, field
 
 from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
+from chidao.lang.syllables import deglue
 from chidao.lang.text import collapse_spaces, fold
 from chidao.records import Assignment, Block, Role
 from ingest.structure import short_form
@@ -266,9 +267,19 @@ def _tok_after(text: str, pos: int, end: int, n: int = 6) -> list[Token]:
 
 
 class _Extractor:
-    def __init__(self, text: str, blocks: list[Block], canon: AgencyCanon, subject_in_task: bool) -> None:
+    def __init__(
+        self,
+        text: str,
+        blocks: list[Block],
+        canon: AgencyCanon,
+        subject_in_task: bool,
+        original: tuple[str, list[Block]] | None = None,
+    ) -> None:
         self.text = text
         self.blocks = blocks
+        # the text and blocks as parsed, before glued syllables were spaced: headings' short forms
+        # are compared with the heading paths the structure parser wrote from them
+        self.original = original or (text, blocks)
         self.canon = canon
         self.subject_in_task = subject_in_task
         self.locality = _main_locality(text)
@@ -553,7 +564,8 @@ class _Extractor:
                 if folded.startswith("noi nhan"):
                     break
                 continue
-            own_short = short_form(collapse_spaces(text[b.start : b.end]))
+            ob = self.original[1][idx]
+            own_short = short_form(collapse_spaces(self.original[0][ob.start : ob.end]))
             opens = bool(b.path) and b.path[-1] == own_short
             section = " > ".join(b.path[:-1] if opens else b.path)
             unit = _Unit(idx=idx, block=b, start=s, end=e, section=section)
@@ -885,4 +897,15 @@ def extract_assignments(
     """
     if not text or not blocks:
         return []
-    return _Extractor(text, blocks, canon, subject_in_task).run()
+    view = deglue(text)
+    if not view.changed:
+        return _Extractor(text, blocks, canon, subject_in_task).run()
+    # glued syllables ("Uỷ ban nhân dântỉnh", "đềnghị") are read with their spaces put back;
+    # every span is then mapped to the text as it is
+    spaced = [b.model_copy(update={"start": view.to_spaced(b.start), "end": view.to_spaced(b.end)}) for b in blocks]
+    ex = _Extractor(view.text, spaced, canon, subject_in_task, original=(text, blocks))
+    out = []
+    for a in ex.run():
+        s, e = view.to_original(a.start), view.to_original(a.end)
+        out.append(a.model_copy(update={"start": s, "end": e, "task": text[s:e]}))
+    return out
