@@ -54,10 +54,16 @@ _TRIGGER_RE = re.compile(
     r"(?P<w>giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công)\s+",
     re.IGNORECASE,
 )
+# The end of a speaker who hands a task on with a lower-case "giao": "Thủ tướng Chính phủ giao …",
+# "Phó Thủ tướng Trịnh Đình Dũng giao …", "Chủ tịch UBND tỉnh giao …" (not "bàn giao", "nhiệm vụ giao").
+_SPEAKER_END_RE = re.compile(
+    r"(?:\b(?:Chính\s+phủ|Thủ\s+tướng|Bộ\s+trưởng|Chủ\s+tịch|UBND|[Ủủ]y\s+ban\s+nhân\s+dân)(?:\s+(?:tỉnh|thành\s+phố|huyện))?"
+    r"|\b[A-ZĐÀ-Ỹ][\wà-ỹ]*)(?:\s+(?:cũng|tiếp\s+tục|thống\s+nhất|đồng\s+ý))?\s+$"
+)
 # After "đề nghị"/"yêu cầu" these words mean a noun ("theo đề nghị của …"), not a request.
 _NOT_AFTER_TRIGGER = frozenset({"của", "tại", "này", "đó", "trên", "về", "như", "đối", "được", "nêu"})
 # Predicates that report instead of assign.
-_PAST_RE = re.compile(r"^(?:cũng\s+|đều\s+)?(?:đã|đang|vừa|chưa|từng|không\s+được|bị|được|trực tiếp là)\b")
+_PAST_RE = re.compile(r"^(?:cũng\s+|đều\s+)?(?:đã|đang|vừa|chưa|từng|sẽ|không\s+được|bị|được|trực tiếp là)\b")
 # Predicates of the issuer's own formulas ("Văn phòng Chính phủ xin thông báo để … biết").
 _NOT_TASK_RE = re.compile(
     r"^(?:xin\s+|trân trọng\s+)?(?:thông báo|cảm ơn|kết luận|có ý kiến|ghi nhận|biểu dương|đánh giá cao|"
@@ -475,8 +481,8 @@ class _Extractor:
         for m in _TRIGGER_RE.finditer(text, p, clause_end):
             w = m.group("w")
             if w[0].islower() and w.lower().startswith("giao"):
-                before = text[max(p, m.start() - 12) : m.start()]
-                if not re.search(r"(?:^|[(:;,]\s*|\b(?:đó|đồng thời|và))\s*$", before):
+                before = text[max(p, m.start() - 40) : m.start()]
+                if not (re.search(r"(?:^|[(:;,]\s*|\b(?:đó|đồng thời|và))\s*$", before) or _SPEAKER_END_RE.search(before)):
                     continue
             sub = self._trigger_subject(m, p, sent_end)
             if sub is not None:
@@ -796,7 +802,7 @@ class _Extractor:
             role = own if own != "giao" else role
         deadline = deadline or _deadline(task)
         pairs = [(printed, canonical, role) for printed, canonical in agencies]
-        if role == "chủ trì" and cooperators:
+        if role in ("chủ trì", "giao") and cooperators:
             pairs += [(printed, canonical, "phối hợp") for printed, canonical in self._cooperators(ts, te)]
         seen = set()
         for printed, canonical, agency_role in pairs:

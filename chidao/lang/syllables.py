@@ -34,6 +34,8 @@ _STOP_TONES = frozenset("\u0301\u0323")  # a syllable closed by c, ch, p, t take
 _VIET_LETTERS = frozenset("đăâêôơư")
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _MAX_PARTS = 4
+_ROMAN_RE = re.compile(r"[ivxlcdm]+", re.IGNORECASE)
+_COMMON = 50  # a syllable seen this often in the clean text the counts come from
 
 
 def _toneless(word: str) -> tuple[str, list[str]]:
@@ -80,10 +82,17 @@ def split_glued(word: str) -> list[str]:
     """``word`` cut into syllables when it is several glued together, else ``[word]``."""
     if len(word) < 4 or not word.isalpha() or word.isupper() or is_syllable(word):
         return [word]
-    if not _looks_vietnamese(word):
-        return [word]
     parts = _segment(word, _MAX_PARTS)
-    return parts if parts else [word]
+    if not parts:
+        return [word]
+    if not _looks_vietnamese(word):
+        # no accent to go by ("quanngang"): only a cut into common syllables
+        counts = _counts()
+        if _ROMAN_RE.fullmatch(word) or min(len(p) for p in parts) < 2:
+            return [word]
+        if min(counts.get(p.lower(), 0) for p in parts) < _COMMON:
+            return [word]
+    return parts
 
 
 @lru_cache(maxsize=1)
