@@ -38,7 +38,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
+from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, is_generic, predicate_at, tokenize
 from chidao.lang.syllables import deglue
 from chidao.lang.text import collapse_spaces, fold
 from chidao.records import Assignment, Block, Role
@@ -68,6 +68,12 @@ _PAST_RE = re.compile(r"^(?:cũng\s+|đều\s+)?(?:đã|đang|vừa|chưa|từng
 _NOT_TASK_RE = re.compile(
     r"^(?:xin\s+|trân trọng\s+)?(?:thông báo|cảm ơn|kết luận|có ý kiến|ghi nhận|biểu dương|đánh giá cao|"
     r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo)\b"
+)
+# The predicate of a decision's closing article: "… chịu trách nhiệm thi hành Quyết định này".
+_CLOSING_RE = re.compile(
+    r"[\s,;]*(?:chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\s+(?:tổ\s+chức\s+)?(?:thi\s+hành|thực\s+hiện)\s+"
+    r"(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|văn\s+bản)\s+này",
+    re.IGNORECASE,
 )
 # Headings of sections that review, not assign.
 _LABEL = r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])?[.)]?\s*"
@@ -360,6 +366,10 @@ class _Extractor:
         lead = self.canon.parse_leading(self.text[:end], p)
         if lead is None or lead.start != p:
             return None
+        if _CLOSING_RE.match(self.text, lead.end, end):
+            # the closing article names every addressee: "…, các tổ chức, cá nhân có liên quan chịu
+            # trách nhiệm thi hành Quyết định này"
+            lead = self.canon.parse_leading(self.text[:end], p, keep_vague=True) or lead
         return lead
 
     def _subject_at(self, pos: int, end: int, strict: bool = False) -> _Subject | None:
@@ -801,7 +811,7 @@ class _Extractor:
         if frame_role:
             role = own if own != "giao" else role
         deadline = deadline or _deadline(task)
-        pairs = [(printed, canonical, role) for printed, canonical in agencies]
+        pairs = [(printed, canonical, role) for printed, canonical in agencies if not is_generic(canonical)]
         if role in ("chủ trì", "giao") and cooperators:
             pairs += [(printed, canonical, "phối hợp") for printed, canonical in self._cooperators(ts, te)]
         seen = set()

@@ -567,11 +567,13 @@ class AgencyCanon:
             return [c] if c else []
         return _unique([c for _, c in lead.names])
 
-    def parse_leading(self, text: str, pos: int = 0) -> Leading | None:
+    def parse_leading(self, text: str, pos: int = 0, keep_vague: bool = False) -> Leading | None:
         """Read the enumeration of agencies that starts at ``text[pos]`` (after spaces).
 
         The enumeration ends before its predicate ("chủ trì", "có trách nhiệm", a verb …), a
-        colon, or the end of the text. Returns None when no agency starts there.
+        colon, or the end of the text. Returns None when no agency starts there. Members such as
+        "các cơ quan, đơn vị liên quan" are dropped when specific agencies are listed too, unless
+        ``keep_vague`` (a decision's closing article names each addressee).
         """
         window_end = min(len(text), pos + 1200)
         toks = tokenize(text[pos:window_end], pos)
@@ -639,7 +641,8 @@ class AgencyCanon:
                     kinds.append(kind)
         if not names:
             return None
-        names, kinds = _drop_vague(names, kinds)
+        if not keep_vague:
+            names, kinds = _drop_vague(names, kinds)
         for _, c in names:
             self._seen.setdefault(self.key(c), c)
         last = elements[-1][1]
@@ -1078,6 +1081,21 @@ def _unique(items: Iterable[str]) -> list[str]:
             seen.add(k)
             out.append(x)
     return out
+
+
+_GENERIC = frozenset(
+    fold(w)
+    for w in (
+        "Sở", "Bộ", "Ban", "Ngành", "Cục", "Vụ", "Phòng", "Cơ quan", "Đơn vị", "Địa phương", "Tổ chức",
+        "Bộ trưởng", "Các Bộ trưởng", "Giám đốc", "Các Giám đốc", "Thủ trưởng", "Các Thủ trưởng",
+        "Chủ tịch", "Lãnh đạo", "Người đứng đầu",
+    )
+)  # fmt: skip
+
+
+def is_generic(name: str) -> bool:
+    """A bare generic word or title ("Sở", "Bộ", "cơ quan", "các Bộ trưởng") names no agency."""
+    return fold(collapse_spaces(name)).strip(" .,;:") in _GENERIC
 
 
 def _drop_vague(names: list[tuple[str, str]], kinds: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
