@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 # Connectives that hand a task to the agencies after them.
 _TRIGGER_RE = re.compile(
     r"(?:(?<=^)|(?<=[\s(:;,]))(?:trân trọng\s+)?"
-    r"(?P<w>giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công)\s+",
+    r"(?P<w>giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
+    r"đồng ý (?:để|cho)|đồng ý|chấp thuận (?:để|cho)|cho phép|thống nhất (?:để|cho))\s+",
     re.IGNORECASE,
 )
 # The end of a speaker who hands a task on with a lower-case "giao": "Thủ tướng Chính phủ giao …",
@@ -124,7 +125,7 @@ _DEADLINE_RE = re.compile(
 
 # Openings of an adverbial phrase before the subject ("Trên cơ sở đó, Bộ Tư pháp …").
 _OPENER_RE = re.compile(
-    r"[\"“(*]*(?:trên cơ sở|căn cứ|trước|trong|để|nhằm|đối với|trường hợp|sau khi|sau|khi|với|theo|"
+    r"[\"“(*]*(?:trên cơ sở|căn cứ|thực hiện|triển khai|quán triệt|xét|trước|trong|để|nhằm|đối với|trường hợp|sau khi|sau|khi|với|theo|"
     r"đồng thời|ngoài ra|bên cạnh|từ|tại|qua|nếu|riêng|về|thừa lệnh|thay mặt|cùng với|mặt khác|do|vì|"
     r"hằng năm|hàng năm|định kỳ|trước mắt|lâu dài|thời gian tới)\b",
     re.IGNORECASE,
@@ -171,6 +172,8 @@ class _Subject:
 class _Frame:
     agencies: list[tuple[str, str]]
     role: Role
+    handed: bool = False  # the agencies were addressed ("yêu cầu X …", "đề nghị X …"), not the speaker
+    verb_first: bool = False  # a block is their task only when it opens with a verb ("Tổ chức …", "Tăng cường …")
 
 
 @dataclass
@@ -570,40 +573,78 @@ class _Extractor:
         return nxt[0].text.lower() in ("thành", "tỉnh", "huyện", "xã", "phường")
 
     def run(self) -> list[Assignment]:
-        text = self.text
-        units: list[_Unit] = []
-        by_short: dict[str, int] = {}
-        preamble = True  # "Căn cứ …" lines before the first labelled block or heading
-        for idx, b, s, e in self._spans():
-            folded = fold(text[s : min(e, s + 60)]).lstrip("*( ")
-            if _SKIP_RE.match(folded):
-                if folded.startswith("noi nhan"):
-                    break
-                continue
-            ob = self.original[1][idx]
-            own_short = short_form(collapse_spaces(self.original[0][ob.start : ob.end]))
-            opens = bool(b.path) and b.path[-1] == own_short
-            section = " > ".join(b.path[:-1] if opens else b.path)
-            unit = _Unit(idx=idx, block=b, start=s, end=e, section=section)
-            ancestors = self._ancestors(b, by_short, opens)
-            unit.ancestors = ancestors
-            units.append(unit)
-            by_short[own_short] = len(units) - 1
-            if (b.label and b.label[0] not in "-–+•*") or b.kind == "heading":
-                preamble = False
-            if preamble and _PREAMBLE_RE.match(folded):
-                continue
-            review = any(
-                _REVIEW_RE.match(fold(p)) or _AIMS_RE.match(fold(p)) for p in (b.path[:-1] if opens else b.path)
-            )
-            inherited = next((units[k].frame for k in reversed(ancestors) if units[k].frame), None)
-            self._do_block(unit, inherited, review)
+        units, opening_at = self._read(use_opening=False)
+        if opening_at is not None and not any(u.tasks for u in units[opening_at + 1 :]):
+            # nothing after an opening that addresses agencies names its own: the sections are theirs
+            units, _ = self._read(use_opening=True)
         self._emit_lonely_intros(units)
         self._resolve_fields(units)
         out: list[Assignment] = []
         for u in units:
             out.extend(u.tasks)
         return _dedupe(out)
+
+    def _read(self, use_opening: bool) -> tuple[list[_Unit], int | None]:
+        """Read every body block; also say which unit is the opening that addresses agencies, if any.
+
+        The opening ("UBND tỉnh yêu cầu các ngành, các cấp … những nội dung chủ yếu sau:") hands
+        the sections after it to its agencies when ``use_opening``: every block there that opens
+        with a verb is their task, even under "I. YÊU CẦU".
+        """
+        units: list[_Unit] = []
+        by_short: dict[str, int] = {}
+        preamble = True  # "Căn cứ …" lines before the first labelled block or heading
+        opening: _Frame | None = None
+        opening_at: int | None = None
+        for idx, b, s, e in self._spans():
+            folded = fold(self.text[s : min(e, s + 60)]).lstrip("*( ")
+            if _SKIP_RE.match(folded):
+                if folded.startswith("noi nhan"):
+                    break
+                continue
+            unit, opens = self._unit(idx, b, s, e, by_short, units)
+            if (b.label and b.label[0] not in "-–+•*") or b.kind == "heading":
+                preamble = False
+            path = [fold(p) for p in (b.path[:-1] if opens else b.path)]
+            review = any(_REVIEW_RE.match(p) for p in path)
+            aims = any(_AIMS_RE.match(p) for p in path)
+            inherited = next((units[k].frame for k in reversed(unit.ancestors) if units[k].frame), None)
+            if inherited is None and opening is not None and (b.label or b.kind == "heading" or unit.ancestors):
+                inherited, aims = opening, False
+            # in the preamble ("Xét đề nghị của …, Phó Thủ tướng … yêu cầu Bộ X …") only explicit requests count
+            strict_preamble = preamble and _PREAMBLE_RE.match(folded) is not None
+            self._do_block(unit, inherited, review or aims or strict_preamble)
+            if opening_at is None and self._is_opening(unit, preamble, path):
+                opening_at = len(units) - 1
+                if use_opening and unit.frame is not None:
+                    opening = _Frame(unit.frame.agencies, unit.frame.role, handed=True, verb_first=True)
+                    if unit.pending is not None:  # the opening's own clause is a task too
+                        self._emit(unit, *unit.pending)
+                        unit.pending = None
+        return units, opening_at
+
+    def _is_opening(self, unit: _Unit, preamble: bool, path: list[str]) -> bool:
+        return (
+            preamble
+            and not path
+            and unit.frame is not None
+            and unit.frame.handed
+            and self.text[unit.start : unit.end].rstrip(" *").endswith(":")
+        )
+
+    def _unit(
+        self, idx: int, b: Block, s: int, e: int, by_short: dict[str, int], units: list[_Unit]
+    ) -> tuple[_Unit, bool]:
+        """The unit of a body block, its heading ancestors found by the short forms of their headings."""
+        ob = self.original[1][idx]
+        own_short = short_form(collapse_spaces(self.original[0][ob.start : ob.end]))
+        opens = bool(b.path) and b.path[-1] == own_short
+        section = " > ".join(b.path[:-1] if opens else b.path)
+        unit = _Unit(idx=idx, block=b, start=s, end=e, section=section)
+        unit.ancestors = self._ancestors(b, by_short, opens)
+        units.append(unit)
+        by_short[own_short] = len(units) - 1
+        return unit, opens
 
     def _emit_lonely_intros(self, units: list[_Unit]) -> None:
         """An introducing clause whose list assigns nothing ("… báo cáo các nội dung sau:") is a task."""
@@ -650,7 +691,7 @@ class _Extractor:
                 seg_end = subjects[k + 1].seg_start if k + 1 < len(subjects) else e
                 ts, te = self._task_span(sub, seg_end)
                 if k == 0:
-                    unit.frame = _Frame(sub.lead.names, sub.role)
+                    unit.frame = _Frame(sub.lead.names, sub.role, handed=sub.trigger)
                     if _TOPIC_RE.match(text[s : sub.seg_start]):
                         ts = s  # "Về hỗ trợ kinh phí …: Giao Bộ Tài chính …" keeps its topic
                 if sub.bare:
@@ -659,7 +700,7 @@ class _Extractor:
                 if intro and k == len(subjects) - 1:
                     # "3.5. Sở Y tế, … thực hiện một số nhiệm vụ sau đây:" introduces the items below;
                     # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" hands them to both
-                    unit.frame = _Frame(sub.lead.names + self._directed(sub, seg_end), sub.role)
+                    unit.frame = _Frame(sub.lead.names + self._directed(sub, seg_end), sub.role, handed=sub.trigger)
                     if text[sub.task_start : seg_end].rstrip(" *").endswith(":"):
                         if te - ts >= _MIN_TASK_CHARS:
                             unit.pending = (sub.lead.names, ts, te, sub.role)
@@ -679,7 +720,18 @@ class _Extractor:
         ts, te = _strip_span(text, s, e)
         if te - ts < _MIN_TASK_CHARS or _DATA_ITEM_RE.match(text, ts):
             return
+        if inherited.verb_first and not self._opens_with_verb(ts, te):
+            return
         self._emit(unit, inherited.agencies, ts, te, inherited.role, frame_role=True)
+
+    def _opens_with_verb(self, s: int, e: int) -> bool:
+        """"Tổ chức đánh giá …", "Chủ động xây dựng …": the block starts with a verb (an order)."""
+        toks = tokenize(_ADVERBIAL_RE.sub("", self.text[s : min(e, s + 120)]))
+        if not toks or not toks[0].word:
+            return False
+        lowered = [Token(toks[0].text.lower(), toks[0].key, 0, 0, True), *toks[1:]]
+        pred = predicate_at(lowered, 0)
+        return pred is not None and pred not in WEAK_PREDICATES
 
     def _directed(self, sub: _Subject, end: int) -> list[tuple[str, str]]:
         """The agencies an intro's subject directs: "X chỉ đạo Y (thực hiện các nội dung sau):"."""

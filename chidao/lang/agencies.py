@@ -199,6 +199,7 @@ trung tâm|chủ rừng|nhà đầu tư|hợp tác xã|cá nhân|hộ gia đình
 cơ quan thông tấn|chi nhánh|cục|chi cục|vụ|viện|bệnh viện|phòng|ủy ban|uỷ ban|đơn vị sự nghiệp|
 cơ quan ngang bộ|cơ quan chuyên môn|bộ trưởng|thủ trưởng|giám đốc|chủ tịch|phó thủ tướng|tổ chức chính trị|
 đoàn|liên đoàn|ngân hàng thương mại|tổ chức tín dụng|doanh nghiệp viễn thông|thành viên|cơ quan chức năng|
+cấp|đại học|học viện|cao đẳng|trung cấp|nhà trường|
 """.replace("\n", "").strip("|")
 
 # Scope words: written in lower case inside a canonical name ("Ủy ban nhân dân tỉnh").
