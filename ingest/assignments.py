@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 # Connectives that hand a task to the agencies after them.
 _TRIGGER_RE = re.compile(
-    r"(?:(?<=^)|(?<=[\s(:;,]))(?:trân trọng\s+)?"
+    r"(?:(?<=^)|(?<=[\s(:;,\"“]))(?:trân trọng\s+)?"
     r"(?P<w>giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
     r"đồng ý (?:để|cho)|đồng ý|chấp thuận (?:để|cho)|cho phép|thống nhất (?:để|cho))\s+",
     re.IGNORECASE,
@@ -74,6 +74,12 @@ _NOT_TASK_RE = re.compile(
 _CLOSING_RE = re.compile(
     r"[\s,;]*(?:chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\s+(?:tổ\s+chức\s+)?(?:thi\s+hành|thực\s+hiện)\s+"
     r"(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|văn\s+bản)\s+này",
+    re.IGNORECASE,
+)
+# An intro whose list is the content of a report, not tasks: "… báo cáo làm rõ một số nội dung sau:".
+_REPORT_INTRO_RE = re.compile(
+    r"\b(?:báo\s+cáo|giải\s+trình|làm\s+rõ|cung\s+cấp)\b[^.;:]{0,60}\b(?:nội\s+dung|vấn\s+đề|thông\s+tin|số\s+liệu)"
+    r"[^.;:]{0,20}\bsau(?:\s+đây)?\s*:\s*\**$",
     re.IGNORECASE,
 )
 # Headings of sections that review, not assign.
@@ -546,6 +552,8 @@ class _Extractor:
             return text[pe - 1] not in ".;!?…" and text[s : s + 1].islower() and pb.kind != "heading"
         if self.blank_lines and (pb.kind != "heading" or text[pe - 1] not in ".;!?…"):
             return True
+        if text[pe - 1] in ",;" and self._only_agencies(ps, pe - 1):
+            return True  # "Điều 3. Chánh Văn phòng UBND tỉnh;" / "Giám đốc các Sở: …" wrapped onto the next line
         if text[pe - 1] in ".;:!?…":
             return False
         nxt = tokenize(text[s : s + 40], s)
@@ -571,6 +579,10 @@ class _Extractor:
                 if phrase in _OPEN_ENDINGS:
                     return True
         return nxt[0].text.lower() in ("thành", "tỉnh", "huyện", "xã", "phường")
+
+    def _only_agencies(self, s: int, e: int) -> bool:
+        lead = self._leading_at(s, e)
+        return lead is not None and not self.text[lead.end : e].strip()
 
     def run(self) -> list[Assignment]:
         units, opening_at = self._read(use_opening=False)
@@ -701,6 +713,11 @@ class _Extractor:
                     # "3.5. Sở Y tế, … thực hiện một số nhiệm vụ sau đây:" introduces the items below;
                     # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" hands them to both
                     unit.frame = _Frame(sub.lead.names + self._directed(sub, seg_end), sub.role, handed=sub.trigger)
+                    if _REPORT_INTRO_RE.search(text[sub.task_start : seg_end]):
+                        # "… báo cáo làm rõ một số nội dung sau:": the items are the report's content
+                        unit.frame = None
+                        self._emit(unit, sub.lead.names, ts, te, sub.role)
+                        continue
                     if text[sub.task_start : seg_end].rstrip(" *").endswith(":"):
                         if te - ts >= _MIN_TASK_CHARS:
                             unit.pending = (sub.lead.names, ts, te, sub.role)
