@@ -82,6 +82,8 @@ _REPORT_INTRO_RE = re.compile(
     r"[^.;:]{0,20}\bsau(?:\s+đây)?\s*:\s*\**$",
     re.IGNORECASE,
 )
+# The formula a notice closes with: "… thông báo để X biết, thực hiện./.".
+_NOTICE_RE = re.compile(r"\bbiết(?:\s*,\s*|\s+và\s+)(?:thực\s+hiện|chỉ\s+đạo|phối\s+hợp)[\s./]*$", re.IGNORECASE)
 # Headings of sections that review, not assign.
 _LABEL = r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])?[.)]?\s*"
 _REVIEW_RE = re.compile(
@@ -876,6 +878,8 @@ class _Extractor:
     ) -> None:
         text = self.text
         task = text[ts:te]
+        if _NOTICE_RE.search(task) and len(task.split()) <= 40:
+            return  # "… thông báo để Bộ X và các cơ quan liên quan biết, thực hiện": a notice, not a task
         own = _role_of(task)
         if frame_role:
             role = own if own != "giao" else role
