@@ -82,6 +82,12 @@ _REPORT_INTRO_RE = re.compile(
     r"[^.;:]{0,20}\bsau(?:\s+đây)?\s*:\s*\**$",
     re.IGNORECASE,
 )
+# The formula that closes a directive: "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo …".
+_DIFFICULTY_RE = re.compile(
+    r"\W*(?:trong\s+quá\s+trình[^,.;]{0,60},\s*)?(?:nếu|trường\s+hợp)\s+(?:có|phát\s+sinh|gặp)\s+"
+    r"(?:khó\s+khăn|vướng\s+mắc)",
+    re.IGNORECASE,
+)
 # The formula a notice closes with: "… thông báo để X biết, thực hiện./.".
 _NOTICE_RE = re.compile(r"\bbiết(?:\s*,\s*|\s+và\s+)(?:thực\s+hiện|chỉ\s+đạo|phối\s+hợp)[\s./]*$", re.IGNORECASE)
 # Headings of sections that review, not assign.
@@ -878,6 +884,8 @@ class _Extractor:
     ) -> None:
         text = self.text
         task = text[ts:te]
+        if _DIFFICULTY_RE.match(task):
+            return  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo": the closing formula
         if _NOTICE_RE.search(task) and len(task.split()) <= 40:
             return  # "… thông báo để Bộ X và các cơ quan liên quan biết, thực hiện": a notice, not a task
         own = _role_of(task)
@@ -921,8 +929,9 @@ class _Extractor:
             lead = self.canon.parse_leading(text[:first_end], m.end())
             if lead is None or lead.start != m.end():
                 continue
+            only_groups = all(kind == "group" for kind in lead.kinds)
             for (p, c), kind in zip(lead.names, lead.kinds, strict=True):
-                if kind == "group":
+                if kind == "group" and not only_groups:
                     continue
                 out.append((p, c))
         return out
