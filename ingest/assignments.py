@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass, field
 
 from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, is_generic, predicate_at, tokenize
-from chidao.lang.syllables import deglue
+from chidao.lang.glued import deglue
 from chidao.lang.text import collapse_spaces, fold
 from chidao.records import Assignment, Block, Role
 from ingest.structure import short_form

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build ``chidao/data/syllables.tsv``: Vietnamese syllables and how often they occur in clean text.
 
-``chidao.lang.syllables`` uses the counts to choose between two cuts of a glued word that both
+``chidao.lang.glued`` uses the counts to choose between two cuts of a glued word that both
 have the shape of syllables ("thực hiện", not "thự chiện"; "các huyện", not "cá chuyện").
 
     python scripts/build_syllables.py ../shared/eval/github/corpus ../shared/eval/distractors/laws
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chidao.lang.syllables import is_syllable  # noqa: E402
+from chidao.lang.syllable import is_syllable  # noqa: E402
 
 OUT = ROOT / "chidao" / "data" / "syllables.tsv"
 

@@ -1,4 +1,4 @@
-"""Vietnamese syllables: is a word one syllable, and where do glued syllables part.
+"""Glued syllables: where does a word made of several Vietnamese syllables part.
 
 Text copied from PDFs and web portals often loses the space between two syllables ("đềnghị",
 "Kếhoạch", "Uỷ ban nhân dântỉnh", "vàĐào tạo", "ngày25"). A Vietnamese syllable has a fixed shape,
@@ -7,7 +7,7 @@ shape and splits into pieces that all do is glued, and the split is found by rea
 syllables left to right, longest first (codas "ng", "nh", "ch" stay with their syllable:
 "thôngtin" → "thông tin").
 
-- ``is_syllable("tỉnh")`` → True; ``is_syllable("dântỉnh")`` → False.
+The syllable test is ``chidao.lang.syllable.is_syllable`` (onset + rhyme + tone rules).
 - ``split_glued("dântỉnh")`` → ["dân", "tỉnh"]; words that are not Vietnamese ("online" has no
   accent and no inner capital) and abbreviations ("UBND") are left alone.
 - ``deglue(text)`` → the text with a space at every such seam and the offset map back, so a span
@@ -16,6 +16,7 @@ syllables left to right, longest first (codas "ng", "nh", "ch" stay with their s
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -23,14 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from chidao.lang.syllable import is_syllable
+
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_ONSET = r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
-_NUCLEUS = r"(?:iê|yê|uô|ươ|ia|ya|ua|ưa|[aăâeêioôơuưy])"
-_CODA = r"(?:ch|ng|nh|[cmnptiyou])?"
-_MEDIAL = r"[ou]?"
-_SYLLABLE_RE = re.compile(rf"(?P<onset>{_ONSET}){_MEDIAL}{_NUCLEUS}(?P<coda>{_CODA})")
-_STOP_CODAS = frozenset({"c", "ch", "p", "t"})
-_STOP_TONES = frozenset("\u0301\u0323")  # a syllable closed by c, ch, p, t takes sắc or nặng only
+_ONSET_RE = re.compile(r"ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx]")
 _VIET_LETTERS = frozenset("đăâêôơư")
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _MAX_PARTS = 4
@@ -38,29 +35,9 @@ _ROMAN_RE = re.compile(r"[ivxlcdm]+", re.IGNORECASE)
 _COMMON = 50  # a syllable seen this often in the clean text the counts come from
 
 
-def _toneless(word: str) -> tuple[str, list[str]]:
-    """The word in lower case without tone marks (vowel marks kept), and the tone marks it had."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = [c for c in decomposed if c in _TONE_MARKS]
-    bare = "".join(c for c in decomposed if c not in _TONE_MARKS)
-    return unicodedata.normalize("NFC", bare), tones
-
-
-def _shape(word: str) -> re.Match[str] | None:
-    if not word or not word.isalpha():
-        return None
-    bare, tones = _toneless(word)
-    if len(tones) > 1:
-        return None
-    m = _SYLLABLE_RE.fullmatch(bare)
-    if m is None or (m.group("coda") in _STOP_CODAS and tones and tones[0] not in _STOP_TONES):
-        return None
-    return m
-
-
-def is_syllable(word: str) -> bool:
-    """Whether ``word`` has the shape of one Vietnamese syllable (case ignored)."""
-    return _shape(word) is not None
+def _onset_length(word: str) -> int:
+    m = _ONSET_RE.match(word.lower())
+    return len(m.group(0)) if m else 0
 
 
 def _looks_vietnamese(word: str) -> bool:
@@ -70,7 +47,7 @@ def _looks_vietnamese(word: str) -> bool:
     low = word.lower()
     if any(c in _VIET_LETTERS for c in low):
         return True
-    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
 
 
 def _case_ok(part: str) -> bool:
@@ -120,7 +97,7 @@ def _segment(word: str, budget: int) -> list[str] | None:
         seen = [counts.get(p.lower(), 0) for p in parts]
         if min(seen) == 0 and not all(p[:1].isupper() for p in parts[1:]):
             continue
-        onsets = sum(len(_shape(p).group("onset")) for p in parts[1:])  # type: ignore[union-attr]
+        onsets = sum(_onset_length(p) for p in parts[1:])
         score = (-len(parts), sum(math.log1p(n) for n in seen), onsets)
         if best is None or score > best[0]:
             best = (score, parts)
