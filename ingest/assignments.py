@@ -233,6 +233,8 @@ def _clause_starts(text: str, s: int, e: int) -> list[int]:
     """Positions where a clause may start inside a sentence: after ";" and ":"."""
     out = []
     for m in re.finditer(r"[;:]\s+", text[s:e]):
+        if text[s + m.start()] == ":" and _PLURAL_HEAD_END_RE.search(text, max(s, s + m.start() - 40), s + m.start() + 1):
+            continue  # "đề nghị các Bộ, cơ quan: Kế hoạch và Đầu tư, Tài chính …" goes on
         out.append(s + m.end())
     return out
 
@@ -422,7 +424,7 @@ class _Extractor:
         canonical = self.canon.canonical(f"Ủy ban nhân dân {kind} {name}")
         return Leading(start=m.start(1), end=m.end(1), names=[(word, canonical)], kinds=["org"])
 
-    def _handed_on(self, sub: _Subject, seg_start: int, end: int) -> _Subject:
+    def _handed_on(self, sub: _Subject, seg_start: int, end: int) -> _Subject | None:
         """For "Chủ tịch UBND tỉnh yêu cầu X …": the agencies after the connective are the subject."""
         if sub.colon or sub.bare:
             return sub
@@ -435,6 +437,8 @@ class _Extractor:
             sub2 = self._trigger_subject(m, seg_start, end)
             if sub2 is not None:
                 return sub2
+            if self._leading_at(m.end(), end) is None and m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
+                return None  # "Chủ tịch UBND tỉnh yêu cầu <agencies not read>": the speaker is not the assignee
         return sub
 
     def _trigger_subject(self, m: re.Match[str], seg_start: int, end: int) -> _Subject | None:
