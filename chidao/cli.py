@@ -208,8 +208,10 @@ def tasks(agency, since, until, role, index, as_json) -> None:
         _emit(result)
         return
     for a in result["assignments"]:
+        shared = f" (giao chung với {', '.join(a['co_assignees'])})" if a.get("co_assignees") else ""
         click.echo(
-            f"{a.get('date') or '?'}  {a.get('number') or a['source']}  [{a['role']}] {a['agency']}: {a['task'][:200]}"
+            f"{a.get('date') or '?'}  {a.get('number') or a['source']}  [{a['role']}] {a['agency']}: "
+            f"{a['task'][:200]}{shared}"
         )
 
 
