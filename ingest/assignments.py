@@ -67,7 +67,7 @@ _NOT_AFTER_TRIGGER = frozenset({"của", "tại", "này", "đó", "trên", "về
 _PAST_RE = re.compile(r"^(?:cũng\s+|đều\s+)?(?:đã|đang|vừa|chưa|từng|sẽ|không\s+được|bị|được|trực tiếp là)\b")
 # Predicates of the issuer's own formulas ("Văn phòng Chính phủ xin thông báo để … biết").
 _NOT_TASK_RE = re.compile(
-    r"^(?:xin\s+|trân trọng\s+)?(?:thông báo|cảm ơn|kết luận|có ý kiến|ghi nhận|biểu dương|đánh giá cao|"
+    r"^(?:xin\s+|trân trọng\s+)?(?:thông báo|cảm ơn|kết luận|có ý kiến(?:\s+chỉ\s+đạo)?(?=\s*(?:như\s+sau|:|\.|$))|ghi nhận|biểu dương|đánh giá cao|"
     r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo)\b"
 )
 # The predicate of a decision's closing article: "… chịu trách nhiệm thi hành Quyết định này".
@@ -438,7 +438,7 @@ class _Extractor:
             if sub2 is not None:
                 return sub2
             if self._leading_at(m.end(), end) is None and m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
-                return None  # "Chủ tịch UBND tỉnh yêu cầu <agencies not read>": the speaker is not the assignee
+                return None  # "Chủ tịch UBND tỉnh yêu cầu <what cannot be read>": the speaker is not the assignee
         return sub
 
     def _trigger_subject(self, m: re.Match[str], seg_start: int, end: int) -> _Subject | None:

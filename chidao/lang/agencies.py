@@ -184,7 +184,11 @@ chuyển|bàn giao|điều phối|tổ chức thực hiện|vận chuyển|tiế
 hoàn tất|khảo sát|nghiêm cấm|tháo gỡ|thu hồi|sắp xếp|đề ra|kết hợp|phản ánh|
 giúp|thay mặt|thừa lệnh|thừa ủy quyền|thừa uỷ quyền|trân trọng|mạnh dạn|cương quyết|kiên quyết|lồng ghép|
 thanh tra|ký|ký kết|cử|thi đua|coi|xác nhận|cấp giấy|phê bình|xét|tiếp tục thực hiện|tiếp thu|ra quyết định|
-trước|sau khi|từ ngày|đến ngày
+trước|sau khi|từ ngày|đến ngày|
+lập kế hoạch|lập quy hoạch|lập đề án|lập dự án|lập hồ sơ|lập danh sách|lập báo cáo|thành lập|mở|lấy|lấy ý kiến|đưa|tìm|tạo|kiện toàn|củng cố|điều tra|khởi công|hoàn chỉnh|tạm dừng|
+dừng|ngừng|phát hành|đăng tải|nghiệm thu|quyết toán|thanh toán|bảo vệ|phòng ngừa|ngăn ngừa|mời|cho ý kiến|góp ý|
+tổng kết|sơ kết|biên soạn|phát động|hưởng ứng|chăm lo|chăm sóc|cải thiện|đổi mới|chấn chỉnh|siết chặt|xúc tiến|
+thu hút|khuyến khích|vận dụng|cắt giảm|đơn giản hóa|chịu|xem|liên hệ|làm việc với|thông qua
 """.replace("\n", "").strip("|")
 
 # Qualifiers that belong to a name even though their first word is a predicate word.
