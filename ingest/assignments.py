@@ -388,7 +388,11 @@ class _Extractor:
         if _CLOSING_RE.match(self.text, lead.end, end):
             # the closing article names every addressee: "…, các tổ chức, cá nhân có liên quan chịu
             # trách nhiệm thi hành Quyết định này"
-            lead = self.canon.parse_leading(self.text[:end], p, keep_vague=True) or lead
+            full = self.canon.parse_leading(self.text[:end], p, keep_vague=True) or lead
+            # … but "các tổ chức, cá nhân có liên quan" are people, not agencies
+            kept = [(nc, k) for nc, k in zip(full.names, full.kinds, strict=True) if "cá nhân" not in nc[1].lower()]
+            if kept:
+                lead = Leading(start=full.start, end=full.end, names=[n for n, _ in kept], kinds=[k for _, k in kept])
         return lead
 
     def _subject_at(self, pos: int, end: int, strict: bool = False) -> _Subject | None:
