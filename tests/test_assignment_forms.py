@@ -102,15 +102,18 @@ def test_hard_wrapped_sentence_names_agencies_on_one_line_and_the_task_on_the_ne
 
 def test_table_flattened_with_pipes(canon):
     raw = (
-        "| TT | Nội dung công việc | Cơ quan chủ trì | Thời gian |\n"
-        "|---|---|---|---|\n"
-        "| 1 | Xây dựng kế hoạch tuyên truyền về an toàn giao thông | Sở Giao thông vận tải | Quý I/2020 |\n"
+        "KẾ HOẠCH\n\nIII. PHÂN CÔNG NHIỆM VỤ\n\n"
+        "| TT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | Xây dựng kế hoạch tuyên truyền về an toàn giao thông | Sở Giao thông vận tải | | Quý I/2020 |\n"
+        "| 2 | Kiểm tra tải trọng xe trên các tuyến quốc lộ | Công an tỉnh | Sở Giao thông vận tải | Hằng tháng |\n"
     )
-    text = normalize_text(raw, markdown=True)
-    found = extract_assignments(text, parse_blocks(text), canon)
-    a = only(found, "Sở Giao thông vận tải")
-    assert "Xây dựng kế hoạch tuyên truyền về an toàn giao thông" in a.task
-    assert text[a.start : a.end] == a.task
+    text, found = extract(raw, canon)
+    plan = [a for a in found if a.task == "Xây dựng kế hoạch tuyên truyền về an toàn giao thông"]
+    assert [(a.agency, a.role, a.deadline) for a in plan] == [("Sở Giao thông vận tải", "chủ trì", "Quý I/2020")]
+    check = sorted((a.agency, a.role) for a in found if a.task == "Kiểm tra tải trọng xe trên các tuyến quốc lộ")
+    assert check == [("Công an tỉnh", "chủ trì"), ("Sở Giao thông vận tải", "phối hợp")]
+    assert not any(a.task in ("Nội dung công việc", "Cơ quan chủ trì") for a in found)  # the header assigns nothing
 
 
 # ---------------------------------------------------------------- several agencies, co-operators

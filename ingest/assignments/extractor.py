@@ -31,6 +31,7 @@ from ingest.assignments.patterns import (
 )
 from ingest.assignments.records import Frame, Subject, Unit
 from ingest.assignments.subjects import SubjectReader
+from ingest.assignments.tables import table_assignments
 from ingest.structure import short_form
 
 
@@ -66,6 +67,7 @@ class Extractor:
         out: list[Assignment] = []
         for u in units:
             out.extend(u.tasks)
+        out.extend(table_assignments(self.text, self.blocks, self.canon))
         return _dedupe(out)
 
     def _read(self, use_opening: bool) -> tuple[list[Unit], int | None]:
