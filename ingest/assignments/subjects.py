@@ -17,6 +17,7 @@ from ingest.assignments.clauses import (
 from ingest.assignments.patterns import (
     _ADVERBIAL_RE,
     _CLOSING_RE,
+    _COURTESY_RE,
     _NOT_AFTER_TRIGGER,
     _NOT_TASK_RE,
     _OPENER_RE,
@@ -100,6 +101,9 @@ class SubjectReader:
             p += 1
         if p >= end:
             return None
+        courtesy = _COURTESY_RE.match(self.text, p, end)
+        if courtesy:
+            p = courtesy.end()  # "Các ông (bà): Chánh Văn phòng UBND tỉnh, …" addresses the heads
         lead = self.canon.parse_leading(self.text[:end], p)
         if lead is None or lead.start != p:
             return None
