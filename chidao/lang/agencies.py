@@ -497,133 +497,7 @@ class AgencyCanon:
         separator followed by another agency), "colon", "end" (predicate, sentence punctuation
         or end of text).
         """
-        n = len(toks)
-        j = i
-        first = True
-        group = kind == "group" or (
-            kind == "title"
-            and i < n
-            and toks[i].low == toks[i].text
-            and (toks[i].low in ("các", "mọi", "những") or _GROUP_LEX.longest(toks, i) is not None)
-        )
-        own_head: str | None = None  # "Bộ" / "Sở" when this member is "Bộ <domain>"
-
-        def next_member(k: int) -> tuple[bool, str | None]:
-            if k >= n or not toks[k].word:
-                return False, None
-            for head in (shared, own_head):
-                if head is not None:
-                    lex = self._domains.get(fold(head))
-                    if lex and lex.longest(toks, k, _NAME_GLUE) and predicate_at(toks, k) is None:
-                        return True, head
-            if self._agency_start(toks, k, None) is not None:
-                return True, None
-            return False, None
-
-        while j < n:
-            t = toks[j]
-            if t.word:
-                if t.low in ("và", "cùng") and not first:
-                    nxt = j + 1
-                    ok, head = next_member(nxt)
-                    if ok:
-                        return j, "list", head
-                    if group and nxt < n and _GROUP_LEX.longest(toks, nxt):
-                        j = nxt
-                        continue
-                    if nxt < n and toks[nxt].low in LOCALITY_WORDS and any(x.low in LOCALITY_WORDS for x in toks[i:j]):
-                        j = nxt  # "Ủy ban nhân dân các xã, phường và đặc khu"
-                        continue
-                    if nxt < n and toks[nxt].word and _is_capitalised(toks[nxt].text) and not group:
-                        j = nxt
-                        continue
-                    if self._noun_phrase_to_colon(toks, nxt):
-                        return j, "list", None
-                    k = self._lower_then_name(toks, nxt)
-                    if k is not None and not group:
-                        j = k  # "Ban Quản lý các khu chế xuất và công nghiệp Cần Thơ"
-                        continue
-                    return j, "end", None
-                q = _QUALIFIER_LEX.longest(toks, j)
-                if q and not first:
-                    j = q[0]
-                    continue
-                if (
-                    not first
-                    and t.text == t.text.lower()
-                    and predicate_at(toks, j)
-                    and not (group and _GROUP_LEX.longest(toks, j))
-                ):
-                    return j, "end", None
-                if first:
-                    first = False
-                    if kind == "domain" and shared is not None:
-                        lex = self._domains.get(fold(shared))
-                        d = lex.longest(toks, j, _NAME_GLUE) if lex else None
-                        if d:
-                            j = d[0]
-                            continue
-                    m = self._agencies.longest(toks, j, _NAME_GLUE)
-                    if m:
-                        j = m[0]
-                        continue
-                    m = self._heads.longest(toks, j)
-                    if m:
-                        j = m[0]
-                        head = m[1][1]
-                        dom = self._domains.get(fold(head))
-                        if dom and j < n:
-                            d = dom.longest(toks, j, _NAME_GLUE)
-                            if d:
-                                j = d[0]
-                                own_head = head
-                        continue
-                j += 1
-                continue
-            # punctuation
-            if t.text == "(":
-                close = _matching_paren(toks, j)
-                if close is None:
-                    return j, "end", None
-                j = close + 1
-                continue
-            if t.text in "-–&/" and j + 1 < n and toks[j + 1].word and not first:
-                j += 1
-                continue
-            if t.text in _LIST_PUNCT:
-                nxt = j + 1
-                if nxt < n and toks[nxt].word and toks[nxt].low in ("và", "cùng"):
-                    nxt += 1
-                ok, head = next_member(nxt)
-                if ok:
-                    return j, "list", head
-                if nxt < n and toks[nxt].word and toks[nxt].text == toks[nxt].text.lower():
-                    # "các sở, ban, ngành", "UBND các huyện, thành phố", "các cơ quan, tổ chức liên quan"
-                    sc = _locality_at(toks, nxt)
-                    g = _GROUP_LEX.longest(toks, nxt)
-                    if sc and predicate_at(toks, nxt) is None:
-                        j = nxt
-                        continue
-                    if g and group and (predicate_at(toks, nxt) is None or self._group_tail(toks, g[0])):
-                        j = nxt
-                        continue
-                    if g and predicate_at(toks, nxt) is None:
-                        return j, "list", None  # "Đài …, cơ quan thông tấn báo chí"
-                if (
-                    nxt < n
-                    and toks[nxt].word
-                    and _is_capitalised(toks[nxt].text)
-                    and t.text == ","
-                    and predicate_at(toks, nxt) is None
-                    and self._glue_capitalised(toks, nxt)
-                ):
-                    j = nxt  # "Báo và Phát thanh, Truyền hình thành phố"
-                    continue
-                return j, "end", None
-            if t.text == ":":
-                return j, "colon", None
-            return j, "end", None
-        return j, "end", None
+        return _NameScan(self, toks, i, kind, shared).run()
 
     def _group_tail(self, toks: list[Token], k: int) -> bool:
         """After a group noun: more of the group follows (",", "và", "liên quan") or nothing does."""
@@ -777,6 +651,158 @@ class AgencyCanon:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+# ---------------------------------------------------------------- one agency name, word by word
+
+_Stop = tuple[int, str, "str | None"]
+
+
+class _NameScan:
+    """Reads the words of one agency name (``AgencyCanon._extend_name``): a step per token, each
+    returning the next index or why the name stops there."""
+
+    def __init__(self, canon: AgencyCanon, toks: list[Token], i: int, kind: str, shared: str | None) -> None:
+        self.canon = canon
+        self.toks = toks
+        self.n = len(toks)
+        self.i = i
+        self.kind = kind
+        self.shared = shared
+        self.first = True
+        self.group = kind == "group" or (
+            kind == "title"
+            and i < self.n
+            and toks[i].low == toks[i].text
+            and (toks[i].low in ("các", "mọi", "những") or _GROUP_LEX.longest(toks, i) is not None)
+        )
+        self.own_head: str | None = None  # "Bộ" / "Sở" when this member is "Bộ <domain>"
+
+    def run(self) -> tuple[int, str, str | None]:
+        j = self.i
+        while j < self.n:
+            step = self._word(j) if self.toks[j].word else self._punct(j)
+            if isinstance(step, tuple):
+                return step
+            j = step
+        return j, "end", None
+
+    def _next_member(self, k: int) -> tuple[bool, str | None]:
+        toks = self.toks
+        if k >= self.n or not toks[k].word:
+            return False, None
+        for head in (self.shared, self.own_head):
+            if head is not None:
+                lex = self.canon._domains.get(fold(head))
+                if lex and lex.longest(toks, k, _NAME_GLUE) and predicate_at(toks, k) is None:
+                    return True, head
+        if self.canon._agency_start(toks, k, None) is not None:
+            return True, None
+        return False, None
+
+    def _word(self, j: int) -> int | _Stop:
+        toks, t = self.toks, self.toks[j]
+        if t.low in ("và", "cùng") and not self.first:
+            return self._conjunction(j)
+        q = _QUALIFIER_LEX.longest(toks, j)
+        if q and not self.first:
+            return q[0]
+        if (
+            not self.first
+            and t.text == t.text.lower()
+            and predicate_at(toks, j)
+            and not (self.group and _GROUP_LEX.longest(toks, j))
+        ):
+            return j, "end", None
+        if self.first:
+            self.first = False
+            return self._first_word(j)
+        return j + 1
+
+    def _conjunction(self, j: int) -> int | _Stop:
+        """At "và" / "cùng": another member, more of this name, or the end."""
+        toks, nxt = self.toks, j + 1
+        ok, head = self._next_member(nxt)
+        if ok:
+            return j, "list", head
+        if self.group and nxt < self.n and _GROUP_LEX.longest(toks, nxt):
+            return nxt
+        if nxt < self.n and toks[nxt].low in LOCALITY_WORDS and any(x.low in LOCALITY_WORDS for x in toks[self.i : j]):
+            return nxt  # "Ủy ban nhân dân các xã, phường và đặc khu"
+        if nxt < self.n and toks[nxt].word and _is_capitalised(toks[nxt].text) and not self.group:
+            return nxt
+        if self.canon._noun_phrase_to_colon(toks, nxt):
+            return j, "list", None
+        k = self.canon._lower_then_name(toks, nxt)
+        if k is not None and not self.group:
+            return k  # "Ban Quản lý các khu chế xuất và công nghiệp Cần Thơ"
+        return j, "end", None
+
+    def _first_word(self, j: int) -> int:
+        """The name's first words: a domain after a shared head, a whole agency, or a head (and its domain)."""
+        toks, canon = self.toks, self.canon
+        if self.kind == "domain" and self.shared is not None:
+            lex = canon._domains.get(fold(self.shared))
+            d = lex.longest(toks, j, _NAME_GLUE) if lex else None
+            if d:
+                return d[0]
+        m = canon._agencies.longest(toks, j, _NAME_GLUE)
+        if m:
+            return m[0]
+        m = canon._heads.longest(toks, j)
+        if not m:
+            return j + 1
+        j = m[0]
+        head = m[1][1]
+        dom = canon._domains.get(fold(head))
+        if dom and j < self.n:
+            d = dom.longest(toks, j, _NAME_GLUE)
+            if d:
+                j = d[0]
+                self.own_head = head
+        return j
+
+    def _punct(self, j: int) -> int | _Stop:
+        toks, t = self.toks, self.toks[j]
+        if t.text == "(":
+            close = _matching_paren(toks, j)
+            return (j, "end", None) if close is None else close + 1
+        if t.text in "-–&/" and j + 1 < self.n and toks[j + 1].word and not self.first:
+            return j + 1
+        if t.text in _LIST_PUNCT:
+            return self._separator(j)
+        if t.text == ":":
+            return j, "colon", None
+        return j, "end", None
+
+    def _separator(self, j: int) -> int | _Stop:
+        """At "," or ";": another member, more of a group or place list, or the end."""
+        toks, t, nxt = self.toks, self.toks[j], j + 1
+        if nxt < self.n and toks[nxt].word and toks[nxt].low in ("và", "cùng"):
+            nxt += 1
+        ok, head = self._next_member(nxt)
+        if ok:
+            return j, "list", head
+        if nxt < self.n and toks[nxt].word and toks[nxt].text == toks[nxt].text.lower():
+            # "các sở, ban, ngành", "UBND các huyện, thành phố", "các cơ quan, tổ chức liên quan"
+            sc = _locality_at(toks, nxt)
+            g = _GROUP_LEX.longest(toks, nxt)
+            if sc and predicate_at(toks, nxt) is None:
+                return nxt
+            if g and self.group and (predicate_at(toks, nxt) is None or self.canon._group_tail(toks, g[0])):
+                return nxt
+            if g and predicate_at(toks, nxt) is None:
+                return j, "list", None  # "Đài …, cơ quan thông tấn báo chí"
+        if (
+            nxt < self.n
+            and toks[nxt].word
+            and _is_capitalised(toks[nxt].text)
+            and t.text == ","
+            and predicate_at(toks, nxt) is None
+            and self.canon._glue_capitalised(toks, nxt)
+        ):
+            return nxt  # "Báo và Phát thanh, Truyền hình thành phố"
+        return j, "end", None
 
 
 _UPPER_WORD = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*"
