@@ -333,10 +333,23 @@ class AgencyCanon:
         """
         window_end = min(len(text), pos + 1200)
         toks = tokenize(text[pos:window_end], pos)
-        if not toks:
+        elements = self._elements(toks) if toks else []
+        if not elements:
             return None
+        names, kinds = self._names(text, toks, elements)
+        if not names:
+            return None
+        if not keep_vague:
+            names, kinds = _drop_vague(names, kinds)
+        for _, c in names:
+            self._seen.setdefault(self.key(c), c)
+        last = elements[-1][1]
+        return Leading(start=toks[0].start, end=toks[last - 1].end, names=names, kinds=kinds)
+
+    def _elements(self, toks: list[Token]) -> list[tuple[int, int, str | None, str]]:
+        """The members of the enumeration at toks[0]: (first token, end token, shared head, kind)."""
         n = len(toks)
-        elements: list[tuple[int, int, str | None, str]] = []  # (tok_i, tok_j, shared head, kind)
+        elements: list[tuple[int, int, str | None, str]] = []
         i = 0
         shared: str | None = None
         while i < n:
@@ -365,21 +378,32 @@ class AgencyCanon:
                     i += 1
                 continue
             if stop == "colon" and j + 1 < n:
-                # "các Bộ: Công an, Quốc phòng" / "Giám đốc các Sở: Tư pháp, …"
-                head = self._plural_head(toks, elements[-1][0], j)
+                head = self._after_colon(toks, elements, j)
                 if head is not None:
-                    elements.pop()
                     shared = head
                     i = j + 1
                     continue
-                # "Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk, Gia Lai" (scope list)
-                k = self._place_list(toks, j + 1)
-                if k is not None and self._ends_with_plural_scope(toks, elements[-1][0], j):
-                    e = elements.pop()
-                    elements.append((e[0], k, e[2], e[3]))
             break
-        if not elements:
-            return None
+        return elements
+
+    def _after_colon(self, toks: list[Token], elements: list[tuple[int, int, str | None, str]], j: int) -> str | None:
+        """At a colon after a member: the head it shares with the list after it ("các Bộ: Công an,
+        Quốc phòng", "Giám đốc các Sở: Tư pháp, …"), or the member extended over a place list
+        ("Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk, Gia Lai") and None."""
+        head = self._plural_head(toks, elements[-1][0], j)
+        if head is not None:
+            elements.pop()
+            return head
+        k = self._place_list(toks, j + 1)
+        if k is not None and self._ends_with_plural_scope(toks, elements[-1][0], j):
+            e = elements.pop()
+            elements.append((e[0], k, e[2], e[3]))
+        return None
+
+    def _names(
+        self, text: str, toks: list[Token], elements: list[tuple[int, int, str | None, str]]
+    ) -> tuple[list[tuple[str, str]], list[str]]:
+        """(printed, canonical) names and kinds of the members; groups in brackets and place lists opened."""
         names: list[tuple[str, str]] = []
         kinds: list[str] = []
         for a, b, head, kind in elements:
@@ -395,14 +419,7 @@ class AgencyCanon:
                 if canon:
                     names.append((part, canon))
                     kinds.append(kind)
-        if not names:
-            return None
-        if not keep_vague:
-            names, kinds = _drop_vague(names, kinds)
-        for _, c in names:
-            self._seen.setdefault(self.key(c), c)
-        last = elements[-1][1]
-        return Leading(start=toks[0].start, end=toks[last - 1].end, names=names, kinds=kinds)
+        return names, kinds
 
     def _expand_group(self, printed: str, kind: str) -> list[tuple[str, str]] | None:
         """For "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý …)" → the agencies in brackets."""
