@@ -155,6 +155,7 @@ class Extractor:
         return [by_short[p] for p in path if p in by_short]
 
     def _do_block(self, unit: Unit, inherited: Frame | None, review: bool) -> None:
+        """One body block: a field of a plan, clauses with subjects, an intro, or a task of inherited agencies."""
         text = self.text
         b = unit.block
         s, e = unit.start, unit.end
@@ -175,30 +176,7 @@ class Extractor:
                     self.emitter.emit(unit, inherited.agencies, pre_s, pre_e, inherited.role, frame_role=True)
             for k, sub in enumerate(subjects):
                 seg_end = subjects[k + 1].seg_start if k + 1 < len(subjects) else e
-                ts, te = self._task_span(sub, seg_end)
-                if k == 0:
-                    unit.frame = Frame(sub.lead.names, sub.role, handed=sub.trigger)
-                    if _TOPIC_RE.match(text[s : sub.seg_start]):
-                        ts = s  # "Về hỗ trợ kinh phí …: Giao Bộ Tài chính …" keeps its topic
-                if sub.bare:
-                    continue
-                task_text = text[ts:te]
-                if intro and k == len(subjects) - 1:
-                    # "3.5. Sở Y tế, … thực hiện một số nhiệm vụ sau đây:" introduces the items below;
-                    # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" hands them to both
-                    unit.frame = Frame(sub.lead.names + self._directed(sub, seg_end), sub.role, handed=sub.trigger)
-                    if _REPORT_INTRO_RE.search(text[sub.task_start : seg_end]):
-                        # "… báo cáo làm rõ một số nội dung sau:": the items are the report's content
-                        unit.frame = None
-                        self.emitter.emit(unit, sub.lead.names, ts, te, sub.role)
-                        continue
-                    if text[sub.task_start : seg_end].rstrip(" *").endswith(":"):
-                        if te - ts >= _MIN_TASK_CHARS:
-                            unit.pending = (sub.lead.names, ts, te, sub.role)
-                        continue
-                if te - ts < _MIN_TASK_CHARS or not re.search(r"\w", task_text):
-                    continue
-                self.emitter.emit(unit, sub.lead.names, ts, te, sub.role)
+                self._do_subject(unit, sub, seg_end, first=k == 0, last_of_intro=intro and k == len(subjects) - 1)
             return
         if intro:
             # an intro without agencies passes the inherited ones on
@@ -214,6 +192,33 @@ class Extractor:
         if inherited.verb_first and not self._opens_with_verb(ts, te):
             return
         self.emitter.emit(unit, inherited.agencies, ts, te, inherited.role, frame_role=True)
+
+    def _do_subject(self, unit: Unit, sub: Subject, seg_end: int, *, first: bool, last_of_intro: bool) -> None:
+        """One clause with a subject: its task, the frame it hands down, or the intro it opens."""
+        text = self.text
+        ts, te = self._task_span(sub, seg_end)
+        if first:
+            unit.frame = Frame(sub.lead.names, sub.role, handed=sub.trigger)
+            if _TOPIC_RE.match(text[unit.start : sub.seg_start]):
+                ts = unit.start  # "Về hỗ trợ kinh phí …: Giao Bộ Tài chính …" keeps its topic
+        if sub.bare:
+            return
+        if last_of_intro:
+            # "3.5. Sở Y tế, … thực hiện một số nhiệm vụ sau đây:" introduces the items below;
+            # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" hands them to both
+            unit.frame = Frame(sub.lead.names + self._directed(sub, seg_end), sub.role, handed=sub.trigger)
+            if _REPORT_INTRO_RE.search(text[sub.task_start : seg_end]):
+                # "… báo cáo làm rõ một số nội dung sau:": the items are the report's content
+                unit.frame = None
+                self.emitter.emit(unit, sub.lead.names, ts, te, sub.role)
+                return
+            if text[sub.task_start : seg_end].rstrip(" *").endswith(":"):
+                if te - ts >= _MIN_TASK_CHARS:
+                    unit.pending = (sub.lead.names, ts, te, sub.role)
+                return
+        if te - ts < _MIN_TASK_CHARS or not re.search(r"\w", text[ts:te]):
+            return
+        self.emitter.emit(unit, sub.lead.names, ts, te, sub.role)
 
     def _opens_with_verb(self, s: int, e: int) -> bool:
         """ "Tổ chức đánh giá …", "Chủ động xây dựng …": the block starts with a verb (an order)."""
