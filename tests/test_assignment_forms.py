@@ -108,7 +108,7 @@ def test_table_flattened_with_pipes(canon):
         "| 1 | Xây dựng kế hoạch tuyên truyền về an toàn giao thông | Sở Giao thông vận tải | | Quý I/2020 |\n"
         "| 2 | Kiểm tra tải trọng xe trên các tuyến quốc lộ | Công an tỉnh | Sở Giao thông vận tải | Hằng tháng |\n"
     )
-    text, found = extract(raw, canon)
+    _text, found = extract(raw, canon)
     plan = [a for a in found if a.task == "Xây dựng kế hoạch tuyên truyền về an toàn giao thông"]
     assert [(a.agency, a.role, a.deadline) for a in plan] == [("Sở Giao thông vận tải", "chủ trì", "Quý I/2020")]
     check = sorted((a.agency, a.role) for a in found if a.task == "Kiểm tra tải trọng xe trên các tuyến quốc lộ")
@@ -275,3 +275,31 @@ def test_report_intro_keeps_its_items_as_content(canon):
     lead = only(found, "Bộ Xây dựng")
     assert lead.role == "chủ trì" and flat(lead.task).endswith("báo cáo làm rõ một số nội dung sau")
     assert only(found, "Bộ Tài chính").role == "phối hợp"
+
+
+def test_closing_article_addressed_to_cac_ong_ba(canon):
+    raw = (
+        "Điều 3. Các ông (bà): Chánh Văn phòng UBND tỉnh, Giám đốc Sở Xây dựng và Chủ tịch UBND các huyện "
+        "chịu trách nhiệm thi hành quyết định này./.\n"
+    )
+    _, found = extract(raw, canon)
+    agencies = {a.agency for a in found}
+    assert {"Văn phòng Ủy ban nhân dân tỉnh", "Sở Xây dựng", "Ủy ban nhân dân các huyện"} <= agencies
+    assert all(a.role == "giao" and a.task.endswith("chịu trách nhiệm thi hành quyết định này") for a in found)
+
+
+def test_letter_orders_without_subject_are_for_its_recipients(canon):
+    raw = (
+        "CÔNG ĐIỆN\n\n"
+        "Kính gửi: Bộ Công Thương\n\n"
+        "Mưa lớn kéo dài đã gây ngập úng nhiều khu dân cư ở các tỉnh miền Trung.\n\n"
+        "1. Chỉ đạo các đơn vị điện lực khôi phục ngay việc cấp điện cho các khu vực bị mất điện.\n\n"
+        "2. Bảo đảm an toàn hồ đập thủy điện, vận hành đúng quy trình liên hồ chứa.\n"
+    )
+    _, found = extract(raw, canon)
+    tasks = sorted(flat(a.task) for a in task_of(found, "Bộ Công Thương"))
+    assert tasks == [
+        "Bảo đảm an toàn hồ đập thủy điện, vận hành đúng quy trình liên hồ chứa",
+        "Chỉ đạo các đơn vị điện lực khôi phục ngay việc cấp điện cho các khu vực bị mất điện",
+    ]
+    assert all(a.role == "giao" for a in found)

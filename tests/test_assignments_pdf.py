@@ -46,11 +46,14 @@ def indexed(tmp_path, hashing_settings):
 def test_shared_tasks_of_a_group_heading_come_back_with_their_co_assignees(indexed):
     result = indexed.tasks("Sở Y tế")
     tasks = {" ".join(a["task"].split()): a for a in result["assignments"]}
-    tourism = tasks["Phát triển sản phẩm du lịch chăm sóc sức khỏe gắn với các điểm du lịch của tỉnh."[:-1]]
+    tourism = tasks["Phát triển sản phẩm du lịch chăm sóc sức khỏe gắn với các điểm du lịch của tỉnh"]
     assert tourism["agency"] == "Sở Y tế" and tourism["role"] == "giao"
     assert tourism["co_assignees"] == ["Sở Giáo dục và Đào tạo", "Sở Văn hóa, Thể thao và Du lịch"]
     assert tourism["source"].endswith("ke-hoach-y-te-truong-hoc.pdf")
-    assert "Tuyên truyền về phòng, chống tác hại của thuốc lá trong trường học và các cơ sở y tế trên địa bàn tỉnh" in tasks
+    assert (
+        "Tuyên truyền về phòng, chống tác hại của thuốc lá trong trường học và các cơ sở y tế trên địa bàn tỉnh"
+        in tasks
+    )
 
     everything = indexed.tasks(None)["assignments"]
     finance = [a for a in everything if a["agency"] == "Sở Tài chính"]

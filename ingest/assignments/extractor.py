@@ -23,6 +23,7 @@ from ingest.assignments.patterns import (
     _FIELD_RE,
     _MIN_TASK_CHARS,
     _PREAMBLE_RE,
+    _RECIPIENTS_RE,
     _REPORT_INTRO_RE,
     _REVIEW_RE,
     _SHORT_TASK_WORDS,
@@ -62,6 +63,9 @@ class Extractor:
         if opening_at is not None and not any(u.tasks for u in units[opening_at + 1 :]):
             # nothing after an opening that addresses agencies names its own: the sections are theirs
             units, _ = self._read(use_opening=True)
+        elif not any(u.tasks for u in units) and (recipients := self._recipients()):
+            # a letter whose numbered orders name nobody: they are for the agencies it is sent to
+            units, _ = self._read(use_opening=False, preset=Frame(recipients, "giao", handed=True, verb_first=True))
         self._emit_lonely_intros(units)
         self.fields.resolve(units)
         out: list[Assignment] = []
@@ -70,7 +74,7 @@ class Extractor:
         out.extend(table_assignments(self.text, self.blocks, self.canon))
         return _dedupe(out)
 
-    def _read(self, use_opening: bool) -> tuple[list[Unit], int | None]:
+    def _read(self, use_opening: bool, preset: Frame | None = None) -> tuple[list[Unit], int | None]:
         """Read every body block; also say which unit is the opening that addresses agencies, if any.
 
         The opening ("UBND tỉnh yêu cầu các ngành, các cấp … những nội dung chủ yếu sau:") hands
@@ -80,7 +84,7 @@ class Extractor:
         units: list[Unit] = []
         by_short: dict[str, int] = {}
         preamble = True  # "Căn cứ …" lines before the first labelled block or heading
-        opening: Frame | None = None
+        opening: Frame | None = preset
         opening_at: int | None = None
         for idx, b, s, e in BodySpans(self.text, self.blocks, self.subjects).spans():
             folded = fold(self.text[s : min(e, s + 60)]).lstrip("*( ")
@@ -108,6 +112,24 @@ class Extractor:
                         self.emitter.emit(unit, *unit.pending)
                         unit.pending = None
         return units, opening_at
+
+    def _recipients(self) -> list[tuple[str, str]]:
+        """The agencies a letter is sent to ("Kính gửi: Bộ Công Thương", one per line or in a row)."""
+        m = _RECIPIENTS_RE.search(self.text, 0, min(len(self.text), 3000))
+        if m is None:
+            return []
+        names: list[tuple[str, str]] = []
+        for line in self.text[m.end() : m.end() + 600].split("\n"):
+            item = line.strip().lstrip("-–+•*").strip().rstrip(";.,")
+            if not item:
+                if names:
+                    break
+                continue
+            lead = self.canon.parse_leading(item, 0)
+            if lead is None or item[lead.end :].strip(" .;,"):
+                break
+            names.extend(lead.names)
+        return names
 
     def _is_opening(self, unit: Unit, preamble: bool, path: list[str]) -> bool:
         return (

@@ -33,6 +33,8 @@ _CLOSING_RE = re.compile(
     r"(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|văn\s+bản)\s+này",
     re.IGNORECASE,
 )
+# The recipients of a letter: "Kính gửi: Bộ Công Thương".
+_RECIPIENTS_RE = re.compile(r"(?:K[íi]nh\s+g[ửu]i|(?<![\w])(?:ĐIỆN|Điện)(?=\s*:))\s*:?\**\s*")
 # The courtesy before the heads a decision's closing article addresses: "Các ông (bà):", "Các ông, bà".
 _COURTESY_RE = re.compile(r"(?:[Cc]ác\s+)?[Ôô]ng\s*(?:\(\s*bà\s*\)|,\s*bà|/\s*bà)\s*:?\s*")
 # An intro whose list is the content of a report, not tasks: "… báo cáo làm rõ một số nội dung sau:".
