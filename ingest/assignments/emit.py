@@ -14,6 +14,7 @@ from ingest.assignments.clauses import (
 from ingest.assignments.patterns import (
     _COOP_WITH_RE,
     _DIFFICULTY_RE,
+    _IN_FORCE_RE,
     _NOTICE_RE,
 )
 from ingest.assignments.records import Unit
@@ -39,6 +40,8 @@ class Emitter:
     ) -> None:
         text = self.text
         task = text[ts:te]
+        if _IN_FORCE_RE.match(task):
+            return  # "Quyết định này có hiệu lực thi hành sau 10 ngày …": when the text applies, not a task
         if _DIFFICULTY_RE.match(task):
             return  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo": the closing formula
         if _NOTICE_RE.search(task) and len(task.split()) <= 40:

@@ -49,6 +49,11 @@ _DIFFICULTY_RE = re.compile(
     r"(?:khó\s+khăn|vướng\s+mắc)",
     re.IGNORECASE,
 )
+# The clause saying when a text applies: "Quyết định này có hiệu lực (thi hành) kể từ ngày ký".
+_IN_FORCE_RE = re.compile(
+    r"\W*(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|Văn\s+bản|Quy\s+chế)\s+này\s+có\s+hiệu\s+lực",
+    re.IGNORECASE,
+)
 # The formula a notice closes with: "… thông báo để X biết, thực hiện./.".
 _NOTICE_RE = re.compile(r"\bbiết(?:\s*,\s*|\s+và\s+)(?:thực\s+hiện|chỉ\s+đạo|phối\s+hợp)[\s./]*$", re.IGNORECASE)
 # Headings of sections that review, not assign.
