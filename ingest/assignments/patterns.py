@@ -78,7 +78,10 @@ _ADVERBIAL_RE = re.compile(
 )
 _CHAIR_RE = re.compile(r"^(?:tiếp tục\s+)?chủ\s+trì\b", re.IGNORECASE)
 _COOP_RE = re.compile(r"^phối\s+hợp\b", re.IGNORECASE)
-_COOP_WITH_RE = re.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+", re.IGNORECASE)
+_COOP_WITH_RE = re.compile(
+    r"(?:\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|\bchủ\s+trì\s*,?\s*cùng(?:\s+với)?|\bkết\s+hợp\s+(?:cùng\s+)?với)\s+",
+    re.IGNORECASE,
+)
 # Field-style plans: "Cơ quan chủ trì: …", "Đơn vị phối hợp: …", "Thời gian thực hiện: …".
 _FIELD_RE = re.compile(
     r"^(?P<f>(?:cơ quan|đơn vị|bộ phận)\s+(?:chủ trì|phối hợp|thực hiện|tham mưu)|"
