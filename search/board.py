@@ -1,0 +1,336 @@
+"""The follow-up board ("Theo dõi nhiệm vụ"): every extracted task with its deadline, status and evidence.
+
+- ``task_status``: a task's status on a day, in the terms of the Quy chế theo dõi, đôn đốc (Quyết định
+  42/2014/QĐ-TTg): ``trong_han``, ``sap_den_han`` (due within ``due_soon_days``), ``qua_han``,
+  ``khong_thoi_han`` (no date: "thường xuyên", "khẩn trương"), ``hoan_thanh`` (marked done by a user,
+  on time or late against its due date). A recurring task is judged against its next occurrence.
+- ``board``: the tasks of the index (an agency's, or all), each with ``task_id``, ``due``,
+  ``recurrence``, ``status``, its completion mark and its evidence of follow-up.
+- ``counts``: tổng số, đến hạn, hoàn thành đúng hạn / quá hạn, chưa hoàn thành trong hạn / quá hạn
+  (and không thời hạn), per agency and in total.
+
+Evidence is shown, never used to mark a task done: a later document issued by the assigned agency that
+cites the assigning document by number (and year), and a later assignment to the same agency on the same
+subject (TF-IDF cosine of accent-folded syllable bigrams), linked into one thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from chidao.lang.agencies import AgencyCanon
+from chidao.lang.deadlines import Deadline, task_deadline
+from chidao.lang.text import fold, syllables
+from chidao.store import Snapshot
+from chidao.store.followup import FollowupStore, MarkEvent, task_id
+from chidao.store.rows import AssignmentRow
+from search.searcher import _issuer_key
+from search.tasks import TASK_FIELDS, agency_names
+
+STATUSES = ("trong_han", "sap_den_han", "qua_han", "khong_thoi_han", "hoan_thanh")
+STATUS_LABELS = {
+    "trong_han": "Trong hạn",
+    "sap_den_han": "Sắp đến hạn",
+    "qua_han": "Quá hạn",
+    "khong_thoi_han": "Không có thời hạn",
+    "hoan_thanh": "Hoàn thành",
+}
+COUNT_KEYS = (
+    "tong_so",
+    "den_han",
+    "hoan_thanh_dung_han",
+    "hoan_thanh_qua_han",
+    "chua_hoan_thanh_trong_han",
+    "chua_hoan_thanh_qua_han",
+    "khong_thoi_han",
+)
+COUNT_LABELS = {
+    "tong_so": "Tổng số",
+    "den_han": "Đến hạn",
+    "hoan_thanh_dung_han": "Hoàn thành đúng hạn",
+    "hoan_thanh_qua_han": "Hoàn thành quá hạn",
+    "chua_hoan_thanh_trong_han": "Chưa hoàn thành, trong hạn",
+    "chua_hoan_thanh_qua_han": "Chưa hoàn thành, quá hạn",
+    "khong_thoi_han": "Không có thời hạn",
+}
+#: A later task on the same subject: cosine of TF-IDF syllable-bigram vectors at least this.
+SAME_SUBJECT = 0.3
+#: A later task that says it continues ("tiếp tục …", "duy trì …") needs less overlap.
+CONTINUES = 0.2
+_CONTINUE_WORDS = ("tiep tuc", "duy tri", "tiep", "tiep theo")
+
+
+def task_status(
+    deadline: Deadline, as_of: dt.date, done_on: dt.date | None = None, due_soon_days: int = 7
+) -> tuple[str, dt.date | None, bool | None]:
+    """(status, the due date that counts, on time) of a task on ``as_of``.
+
+    A completed task is ``hoan_thanh``; it is on time when completed on or before its first due date
+    (or when it has none). An open task is judged against its next due date on or after ``as_of``
+    (recurring) or its one due date: past → ``qua_han``, within ``due_soon_days`` → ``sap_den_han``.
+    """
+    if done_on is not None:
+        first = deadline.due_date
+        return "hoan_thanh", first, first is None or done_on <= first
+    due = deadline.next_due(as_of)
+    if due is None:
+        return "khong_thoi_han", None, None
+    if due < as_of:
+        return "qua_han", due, None
+    if (due - as_of).days <= due_soon_days:
+        return "sap_den_han", due, None
+    return "trong_han", due, None
+
+
+def counts(items: Iterable[dict[str, Any]], as_of: dt.date) -> dict[str, int]:
+    """The Quy chế's counts over board items."""
+    out = dict.fromkeys(COUNT_KEYS, 0)
+    for it in items:
+        out["tong_so"] += 1
+        due = dt.date.fromisoformat(it["due"]) if it.get("due") else None
+        if due is not None and due <= as_of:
+            out["den_han"] += 1
+        status = it["status"]
+        if status == "hoan_thanh":
+            out["hoan_thanh_dung_han" if it["done"]["on_time"] else "hoan_thanh_qua_han"] += 1
+        elif status == "qua_han":
+            out["chua_hoan_thanh_qua_han"] += 1
+        elif status == "khong_thoi_han":
+            out["khong_thoi_han"] += 1
+        else:
+            out["chua_hoan_thanh_trong_han"] += 1
+    return out
+
+
+def counts_by_agency(items: Sequence[dict[str, Any]], as_of: dt.date) -> list[tuple[str, dict[str, int]]]:
+    """(agency, counts) for every agency, most tasks first, then ("Tổng cộng", the totals)."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for it in items:
+        groups[it["agency"]].append(it)
+    rows = sorted(((a, counts(g, as_of)) for a, g in groups.items()), key=lambda r: (-r[1]["tong_so"], r[0]))
+    return [*rows, ("Tổng cộng", counts(items, as_of))]
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def _bigrams(text: str) -> list[str]:
+    syl = [fold(s) for s in syllables(text)]
+    return [f"{a} {b}" for a, b in itertools.pairwise(syl)]
+
+
+class _Similarity:
+    """TF-IDF cosine of folded syllable bigrams, with document frequencies over every task compared."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.bags = {k: Counter(_bigrams(t)) for k, t in texts.items()}
+        df: Counter[str] = Counter()
+        for bag in self.bags.values():
+            df.update(bag.keys())
+        n = max(len(self.bags), 1)
+        self.idf = {g: math.log((1 + n) / (1 + c)) + 1.0 for g, c in df.items()}
+        self.vecs = {k: self._vec(b) for k, b in self.bags.items()}
+
+    def _vec(self, bag: Counter[str]) -> tuple[dict[str, float], float]:
+        v = {g: c * self.idf[g] for g, c in bag.items()}
+        return v, math.sqrt(sum(x * x for x in v.values())) or 1.0
+
+    def cosine(self, a: str, b: str) -> float:
+        (va, na), (vb, nb) = self.vecs[a], self.vecs[b]
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return sum(x * vb.get(g, 0.0) for g, x in va.items()) / (na * nb)
+
+
+def _strip_agency(task: str, agency_text: str) -> str:
+    """The task without the agency's own name (every task of an agency starts with it)."""
+    folded, name = fold(task), fold(agency_text)
+    pos = folded.find(name) if name else -1
+    return task if pos < 0 else task[:pos] + task[pos + len(name) :]
+
+
+def _issued_by(issuer: str | None, agency: str, canon: AgencyCanon) -> bool:
+    if not issuer:
+        return False
+    a, i = AgencyCanon.key(agency), AgencyCanon.key(canon.canonical(issuer))
+    return bool(a) and (a == i or f" {a} " in f" {i} " or agency in canon.match(issuer, candidates=[agency]))
+
+
+def _reports(snap: Snapshot, canon: AgencyCanon, row: AssignmentRow, issuers: dict[str, str]) -> list[dict]:
+    """Later documents issued by the assigned agency that cite the assigning document."""
+    doc = snap.document(row.doc_id, with_text=False)
+    if doc is None or not doc.number_key:
+        return []
+    out = []
+    for c in snap.citing([doc.number_key]):
+        cit = c.citation
+        if cit.doc_id == row.doc_id or (cit.year and doc.year and cit.year != doc.year):
+            continue
+        if row.date and c.date and c.date < row.date:
+            continue
+        if not _issued_by(issuers.get(cit.doc_id), row.agency, canon):
+            continue
+        out.append(
+            {
+                "kind": "report",
+                "doc_id": cit.doc_id,
+                "number": c.number,
+                "date": c.date,
+                "type": c.type,
+                "title": c.title,
+                "source": c.source,
+                "text": cit.context,
+                "start": cit.start,
+                "end": cit.end,
+            }
+        )
+    return out
+
+
+def _threads(rows: Sequence[AssignmentRow], ids: dict[int, str]) -> dict[str, list[dict[str, Any]]]:
+    """Later assignments to the same agency on the same subject: task_id → the later ones, with their score."""
+    by_agency: dict[str, list[AssignmentRow]] = defaultdict(list)
+    for r in rows:
+        by_agency[r.agency].append(r)
+    links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for group in by_agency.values():
+        dated = [r for r in group if r.date]
+        if len({r.doc_id for r in dated}) < 2:
+            continue
+        sim = _Similarity({ids[r.id]: _strip_agency(r.task, r.agency_text) for r in dated})
+        for a in dated:
+            for b in dated:
+                if b.doc_id == a.doc_id or b.date <= a.date:  # type: ignore[operator]
+                    continue
+                score = sim.cosine(ids[a.id], ids[b.id])
+                cont = fold(b.task).startswith(_CONTINUE_WORDS) or f" {fold(b.task)}".find(" tiep tuc ") >= 0
+                if score >= SAME_SUBJECT or (cont and score >= CONTINUES):
+                    links[ids[a.id]].append(
+                        {
+                            "kind": "follow_up",
+                            "task_id": ids[b.id],
+                            "doc_id": b.doc_id,
+                            "number": b.number,
+                            "date": b.date,
+                            "type": b.type,
+                            "title": b.title,
+                            "source": b.source,
+                            "text": b.task,
+                            "start": b.start,
+                            "end": b.end,
+                            "score": round(score, 3),
+                        }
+                    )
+    return links
+
+
+def _thread_of(start: str, links: dict[str, list[dict[str, Any]]], back: dict[str, list[str]]) -> list[str]:
+    """Every task connected to ``start`` through follow-up links, in either direction."""
+    seen, todo = {start}, [start]
+    while todo:
+        cur = todo.pop()
+        for nxt in [e["task_id"] for e in links.get(cur, [])] + back.get(cur, []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return sorted(seen)
+
+
+# ---------------------------------------------------------------- the board
+
+
+def _done_dict(mark: MarkEvent | None, on_time: bool | None) -> dict[str, Any] | None:
+    if mark is None or not mark.done:
+        return None
+    return {
+        "by": mark.by,
+        "at": mark.at,
+        "done_on": mark.done_on,
+        "note": mark.note,
+        "doc_number": mark.doc_number,
+        "on_time": on_time,
+    }
+
+
+def board(
+    snap: Snapshot | None,
+    canon: AgencyCanon,
+    marks: FollowupStore,
+    agency: str | None = None,
+    *,
+    as_of: dt.date | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    issuer: str | None = None,
+    role: str | None = None,
+    due_soon_days: int = 7,
+    evidence: bool = True,
+) -> list[dict[str, Any]]:
+    """Board items (the ``chidao tasks`` assignment fields plus ``task_id``, ``due``, ``recurrence``,
+    ``status``, ``deadline_flags``, ``lead``, ``cooperators``, ``done``, ``evidence``, ``thread``),
+    newest document first."""
+    if snap is None:
+        return []
+    as_of = as_of or dt.date.today()
+    names = None
+    if agency:
+        names = agency_names(snap, canon, agency)
+        if not names:
+            return []
+    rows = snap.assignments(names, role=role, since=since, until=until)
+    issuers = snap.issuers()
+    if issuer:
+        want = _issuer_key(issuer)
+        rows = [r for r in rows if want in _issuer_key(issuers.get(r.doc_id, ""))]
+    current = marks.current()
+    ids = {r.id: task_id(r.doc_id, r.agency, r.task) for r in rows}
+    spans: dict[tuple[str, int, int], list[AssignmentRow]] = defaultdict(list)
+    for r in snap.assignments(None) if names or role or since or until or issuer else rows:
+        spans[(r.doc_id, r.start, r.end)].append(r)
+    links: dict[str, list[dict[str, Any]]] = {}
+    back: dict[str, list[str]] = defaultdict(list)
+    if evidence:
+        pool = snap.assignments(sorted({r.agency for r in rows})) if rows else []
+        pool_ids = {r.id: task_id(r.doc_id, r.agency, r.task) for r in pool}
+        links = _threads(pool, pool_ids)
+        for a, lst in links.items():
+            for e in lst:
+                back[e["task_id"]].append(a)
+    items = []
+    for r in rows:
+        tid = ids[r.id]
+        deadline = task_deadline(r.deadline, r.task, r.date)
+        mark = current.get(tid)
+        done_on = dt.date.fromisoformat(mark.done_on) if mark and mark.done and mark.done_on else None
+        st, due, on_time = task_status(deadline, as_of, done_on, due_soon_days)
+        if status and st != status:
+            continue
+        same = spans[(r.doc_id, r.start, r.end)]
+        chairs = [x.agency for x in same if x.role != "phối hợp"]
+        item = {k: getattr(r, k) for k in TASK_FIELDS}
+        item.update(
+            task_id=tid,
+            issuer=r.issuer,
+            due=due.isoformat() if due else None,
+            recurrence=deadline.recurrence,
+            status=st,
+            deadline_phrase=deadline.phrase or None,
+            deadline_flags=list(deadline.flags),
+            lead=[r.agency] if r.role != "phối hợp" else (chairs or []),
+            cooperators=[x.agency for x in same if x.role == "phối hợp" and x.agency not in chairs],
+            done=_done_dict(mark, on_time),
+            evidence=[],
+            thread=[],
+        )
+        if evidence:
+            item["evidence"] = _reports(snap, canon, r, issuers) + links.get(tid, [])
+            thread = _thread_of(tid, links, back)
+            item["thread"] = thread if len(thread) > 1 else []
+        items.append(item)
+    return items
