@@ -88,9 +88,12 @@ def task_status(
 
 
 def counts(items: Iterable[dict[str, Any]], as_of: dt.date) -> dict[str, int]:
-    """The Quy chế's counts over board items."""
+    """The Quy chế's counts over board items. A task counts for the agency that leads it: rows of
+    cooperating agencies ("phối hợp") are not counted."""
     out = dict.fromkeys(COUNT_KEYS, 0)
     for it in items:
+        if it["role"] == "phối hợp":
+            continue
         out["tong_so"] += 1
         due = dt.date.fromisoformat(it["due"]) if it.get("due") else None
         if due is not None and due <= as_of:
@@ -111,7 +114,8 @@ def counts_by_agency(items: Sequence[dict[str, Any]], as_of: dt.date) -> list[tu
     """(agency, counts) for every agency, most tasks first, then ("Tổng cộng", the totals)."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for it in items:
-        groups[it["agency"]].append(it)
+        if it["role"] != "phối hợp":
+            groups[it["agency"]].append(it)
     rows = sorted(((a, counts(g, as_of)) for a, g in groups.items()), key=lambda r: (-r[1]["tong_so"], r[0]))
     return [*rows, ("Tổng cộng", counts(items, as_of))]
 
@@ -306,12 +310,15 @@ def board(
     for r in rows:
         tid = ids[r.id]
         deadline = task_deadline(r.deadline, r.task, r.date)
+        same = spans[(r.doc_id, r.start, r.end)]
         mark = current.get(tid)
+        if mark is None and r.role == "phối hợp":  # a cooperating agency's task is done when its lead's is
+            lead_marks = [current.get(task_id(x.doc_id, x.agency, x.task)) for x in same if x.role != "phối hợp"]
+            mark = next((m for m in lead_marks if m is not None), None)
         done_on = dt.date.fromisoformat(mark.done_on) if mark and mark.done and mark.done_on else None
         st, due, on_time = task_status(deadline, as_of, done_on, due_soon_days)
         if status and st != status:
             continue
-        same = spans[(r.doc_id, r.start, r.end)]
         chairs = [x.agency for x in same if x.role != "phối hợp"]
         item = {k: getattr(r, k) for k in TASK_FIELDS}
         item.update(
@@ -334,3 +341,29 @@ def board(
             item["thread"] = thread if len(thread) > 1 else []
         items.append(item)
     return items
+
+
+def tasks_board(
+    snap: Snapshot | None,
+    canon: AgencyCanon,
+    marks: FollowupStore,
+    agency: str | None = None,
+    *,
+    as_of: dt.date | None = None,
+    **filters: Any,
+) -> dict[str, Any]:
+    """`chidao tasks` with the board: ``{"agency", "as_of", "assignments": [ITEM …], "counts": {…}}``."""
+    as_of = as_of or dt.date.today()
+    canonical = None
+    if agency:
+        matches = canon.match(agency)
+        canonical = matches[0] if matches else agency
+    items = board(snap, canon, marks, agency, as_of=as_of, **filters)
+    return {"agency": canonical, "as_of": as_of.isoformat(), "assignments": items, "counts": counts(items, as_of)}
+
+
+def find_task(snap: Snapshot | None, tid: str) -> AssignmentRow | None:
+    """The assignment a task id names in this index, if any."""
+    if snap is None:
+        return None
+    return next((r for r in snap.assignments(None) if task_id(r.doc_id, r.agency, r.task) == tid), None)

@@ -98,13 +98,13 @@ class FollowupStore:
         finally:
             conn.close()
 
-    def _append(self, task: str, action: str, **values: str | None) -> MarkEvent:
+    def _append(self, tid: str, action: str, **values: str | None) -> MarkEvent:
         at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         cols = ["task_id", "action", "at", *values]
         with self._connect(write=True) as conn:
             cur = conn.execute(
                 f"INSERT INTO history({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                (task, action, at, *values.values()),
+                (tid, action, at, *values.values()),
             )
             row = conn.execute(f"SELECT {_COLUMNS} FROM history WHERE id=?", (cur.lastrowid,)).fetchone()
         return MarkEvent(*row)
