@@ -252,6 +252,7 @@ def _done_dict(mark: MarkEvent | None, on_time: bool | None) -> dict[str, Any] |
     if mark is None or not mark.done:
         return None
     return {
+        "task_id": mark.task_id,  # the task the mark was put on: the lead's, for a cooperating agency's row
         "by": mark.by,
         "at": mark.at,
         "done_on": mark.done_on,

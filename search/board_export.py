@@ -194,7 +194,7 @@ def board_ics(items: Sequence[Mapping[str, Any]], *, name: str = "Theo dõi nhi�
         ev.add("dtstamp", stamp)
         ev.add("dtstart", due)
         ev.add("dtend", due + dt.timedelta(days=1))
-        ev.add("summary", f"Hạn: {it['agency']} — {_short(it['task'])}")
+        ev.add("summary", f"Hạn: {it['agency']} — {short(it['task'])}")
         where = " ".join(x for x in (it.get("type"), it.get("number")) if x) or it.get("source", "")
         ev.add("description", f"{it['task']}\n\nVăn bản giao: {where} ({_vn_date(it.get('date'))})")
         ev.add("categories", [STATUS_LABELS.get(it.get("status", ""), "")])
@@ -203,13 +203,13 @@ def board_ics(items: Sequence[Mapping[str, Any]], *, name: str = "Theo dõi nhi�
             ev.add("rrule", rule)
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Sắp đến hạn: {_short(it['task'])}")
+        alarm.add("description", f"Sắp đến hạn: {short(it['task'])}")
         alarm.add("trigger", dt.timedelta(days=-1))
         ev.add_component(alarm)
         cal.add_component(ev)
     return cal.to_ical()
 
 
-def _short(text: str, limit: int = 90) -> str:
+def short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
