@@ -25,7 +25,8 @@ from typing import Any
 
 from chidao.lang.agencies import AgencyCanon
 from chidao.lang.deadlines import Deadline, task_deadline
-from chidao.lang.text import fold, syllables
+from chidao.lang.references import TYPE_WORDS
+from chidao.lang.text import folded_syllables
 from chidao.store import Snapshot
 from chidao.store.followup import FollowupStore, MarkEvent, task_id
 from chidao.store.rows import AssignmentRow
@@ -59,10 +60,10 @@ COUNT_LABELS = {
     "khong_thoi_han": "Không có thời hạn",
 }
 #: A later task on the same subject: cosine of TF-IDF syllable-bigram vectors at least this.
-SAME_SUBJECT = 0.3
+SAME_SUBJECT = 0.35
 #: A later task that says it continues ("tiếp tục …", "duy trì …") needs less overlap.
-CONTINUES = 0.2
-_CONTINUE_WORDS = ("tiep tuc", "duy tri", "tiep", "tiep theo")
+CONTINUES = 0.25
+_CONTINUE_WORDS = ("tiep tuc", "duy tri", "tiep theo")
 
 
 def task_status(
@@ -123,21 +124,23 @@ def counts_by_agency(items: Sequence[dict[str, Any]], as_of: dt.date) -> list[tu
 # ---------------------------------------------------------------- evidence
 
 
-def _bigrams(text: str) -> list[str]:
-    syl = [fold(s) for s in syllables(text)]
-    return [f"{a} {b}" for a, b in itertools.pairwise(syl)]
+def _pairs(words: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 class _Similarity:
-    """TF-IDF cosine of folded syllable bigrams, with document frequencies over every task compared."""
+    """TF-IDF cosine of folded syllable bigrams. Document frequencies come from every distinct task of the
+    index, so the formulas every document repeats ("theo dõi, đôn đốc thực hiện Công điện này", "chịu trách
+    nhiệm thi hành Quyết định này") weigh little and a shared subject weighs much."""
 
-    def __init__(self, texts: dict[str, str]) -> None:
-        self.bags = {k: Counter(_bigrams(t)) for k, t in texts.items()}
+    def __init__(self, words: dict[str, list[str]], corpus: Iterable[list[str]]) -> None:
+        self.bags = {k: Counter(_pairs(w)) for k, w in words.items()}
         df: Counter[str] = Counter()
-        for bag in self.bags.values():
-            df.update(bag.keys())
-        n = max(len(self.bags), 1)
-        self.idf = {g: math.log((1 + n) / (1 + c)) + 1.0 for g, c in df.items()}
+        n = 0
+        for w in corpus:
+            df.update(set(_pairs(w)))
+            n += 1
+        self.idf = {g: math.log((1 + n) / (1 + df[g])) + 1.0 for bag in self.bags.values() for g in bag}
         self.vecs = {k: self._vec(b) for k, b in self.bags.items()}
 
     def _vec(self, bag: Counter[str]) -> tuple[dict[str, float], float]:
@@ -146,38 +149,48 @@ class _Similarity:
 
     def cosine(self, a: str, b: str) -> float:
         (va, na), (vb, nb) = self.vecs[a], self.vecs[b]
-        if len(va) > len(vb):
-            va, vb = vb, va
-        return sum(x * vb.get(g, 0.0) for g, x in va.items()) / (na * nb)
+        return sum(va[g] * vb[g] for g in va.keys() & vb.keys()) / (na * nb)
 
 
-def _strip_agency(task: str, agency_text: str) -> str:
-    """The task without the agency's own name (every task of an agency starts with it)."""
-    folded, name = fold(task), fold(agency_text)
-    pos = folded.find(name) if name else -1
-    return task if pos < 0 else task[:pos] + task[pos + len(name) :]
+class _Reports:
+    """Later documents issued by the assigned agency that cite the assigning document (by number and year).
+    Documents, their citing documents and issuer matches are read once per generation."""
+
+    def __init__(self, snap: Snapshot, canon: AgencyCanon, issuers: dict[str, str]) -> None:
+        self.snap, self.canon, self.issuers = snap, canon, issuers
+        self._docs = {d.doc_id: d for d in snap.documents()}
+        self._citing: dict[str, list] = {}
+        self._issued: dict[tuple[str, str], bool] = {}
+
+    def issued_by(self, issuer: str | None, agency: str) -> bool:
+        if not issuer:
+            return False
+        key = (issuer, agency)
+        if key not in self._issued:
+            a, i = AgencyCanon.key(agency), AgencyCanon.key(self.canon.canonical(issuer))
+            self._issued[key] = bool(a) and (
+                a == i or f" {a} " in f" {i} " or agency in self.canon.match(issuer, candidates=[agency])
+            )
+        return self._issued[key]
+
+    def __call__(self, row: AssignmentRow) -> list[dict]:
+        doc = self._docs.get(row.doc_id)
+        if doc is None or not doc.number_key:
+            return []
+        if doc.number_key not in self._citing:
+            self._citing[doc.number_key] = self.snap.citing([doc.number_key])
+        return _reports(doc, row, self._citing[doc.number_key], self.issuers, self.issued_by)
 
 
-def _issued_by(issuer: str | None, agency: str, canon: AgencyCanon) -> bool:
-    if not issuer:
-        return False
-    a, i = AgencyCanon.key(agency), AgencyCanon.key(canon.canonical(issuer))
-    return bool(a) and (a == i or f" {a} " in f" {i} " or agency in canon.match(issuer, candidates=[agency]))
-
-
-def _reports(snap: Snapshot, canon: AgencyCanon, row: AssignmentRow, issuers: dict[str, str]) -> list[dict]:
-    """Later documents issued by the assigned agency that cite the assigning document."""
-    doc = snap.document(row.doc_id, with_text=False)
-    if doc is None or not doc.number_key:
-        return []
+def _reports(doc, row: AssignmentRow, citing: list, issuers: dict[str, str], issued_by) -> list[dict]:
     out = []
-    for c in snap.citing([doc.number_key]):
+    for c in citing:
         cit = c.citation
         if cit.doc_id == row.doc_id or (cit.year and doc.year and cit.year != doc.year):
             continue
         if row.date and c.date and c.date < row.date:
             continue
-        if not _issued_by(issuers.get(cit.doc_id), row.agency, canon):
+        if not issued_by(issuers.get(cit.doc_id), row.agency):
             continue
         out.append(
             {
@@ -196,24 +209,54 @@ def _reports(snap: Snapshot, canon: AgencyCanon, row: AssignmentRow, issuers: di
     return out
 
 
+def _own_words(task: str, agency_text: str) -> list[str]:
+    """The task's folded syllables without the agency's own name (every task of an agency starts with it)."""
+    words, name = folded_syllables(task), folded_syllables(agency_text)
+    n = len(name)
+    for k in range(len(words) - n + 1):
+        if n and words[k : k + n] == name:
+            return words[:k] + words[k + n :]
+    return words
+
+
+_THIS_DOCUMENT = tuple(f"{w} nay" for words in TYPE_WORDS.values() for w in words)
+
+
+def _about_its_document(words: list[str]) -> bool:
+    """A task whose object is its own document ("… thi hành Quyết định này", "theo dõi, đôn đốc thực hiện
+    Công điện này"): the formula that closes a directive, with no subject that a later one could continue."""
+    text = f" {' '.join(words)} "
+    return any(f" {p} " in text for p in _THIS_DOCUMENT)
+
+
+def _continues(words: list[str]) -> bool:
+    """Whether a task (its own words) says it goes on with earlier work ("tiếp tục …", "duy trì …")."""
+    text = " ".join(words)
+    return text.startswith(_CONTINUE_WORDS) or " tiep tuc " in f" {text} "
+
+
 def _threads(rows: Sequence[AssignmentRow], ids: dict[int, str]) -> dict[str, list[dict[str, Any]]]:
     """Later assignments to the same agency on the same subject: task_id → the later ones, with their score."""
     by_agency: dict[str, list[AssignmentRow]] = defaultdict(list)
     for r in rows:
         by_agency[r.agency].append(r)
     links: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for group in by_agency.values():
-        dated = [r for r in group if r.date]
-        if len({r.doc_id for r in dated}) < 2:
-            continue
-        sim = _Similarity({ids[r.id]: _strip_agency(r.task, r.agency_text) for r in dated})
+    groups = [[r for r in g if r.date] for g in by_agency.values()]
+    groups = [g for g in groups if len({r.doc_id for r in g}) > 1]
+    if not groups:
+        return links
+    distinct = {(r.doc_id, r.start, r.end): r.task for r in rows}
+    own = {r.id: _own_words(r.task, r.agency_text) for g in groups for r in g}
+    groups = [[r for r in g if not _about_its_document(own[r.id])] for g in groups]
+    sim = _Similarity({ids[k]: w for k, w in own.items()}, (folded_syllables(t) for t in distinct.values()))
+    continues = {k: _continues(w) for k, w in own.items()}
+    for dated in groups:
         for a in dated:
             for b in dated:
                 if b.doc_id == a.doc_id or b.date <= a.date:  # type: ignore[operator]
                     continue
                 score = sim.cosine(ids[a.id], ids[b.id])
-                cont = fold(b.task).startswith(_CONTINUE_WORDS) or f" {fold(b.task)}".find(" tiep tuc ") >= 0
-                if score >= SAME_SUBJECT or (cont and score >= CONTINUES):
+                if score >= SAME_SUBJECT or (continues[b.id] and score >= CONTINUES):
                     links[ids[a.id]].append(
                         {
                             "kind": "follow_up",
@@ -231,6 +274,25 @@ def _threads(rows: Sequence[AssignmentRow], ids: dict[int, str]) -> dict[str, li
                         }
                     )
     return links
+
+
+_EVIDENCE: dict[str, tuple] = {}  # generation folder → (links, back, reports); evidence depends on nothing else
+
+
+def _evidence(snap: Snapshot, canon: AgencyCanon, issuers: dict[str, str]) -> tuple:
+    """Follow-up links (both ways) and the report finder of one generation, computed once per generation."""
+    key = str(snap.path)
+    if key not in _EVIDENCE:
+        pool = snap.assignments(None)
+        links = _threads(pool, {r.id: task_id(r.doc_id, r.agency, r.task) for r in pool})
+        back: dict[str, list[str]] = defaultdict(list)
+        for a, lst in links.items():
+            for e in lst:
+                back[e["task_id"]].append(a)
+        while len(_EVIDENCE) >= 4:
+            _EVIDENCE.pop(next(iter(_EVIDENCE)))
+        _EVIDENCE[key] = (links, dict(back), _Reports(snap, canon, issuers))
+    return _EVIDENCE[key]
 
 
 def _thread_of(start: str, links: dict[str, list[dict[str, Any]]], back: dict[str, list[str]]) -> list[str]:
@@ -299,14 +361,10 @@ def board(
     for r in snap.assignments(None) if names or role or since or until or issuer else rows:
         spans[(r.doc_id, r.start, r.end)].append(r)
     links: dict[str, list[dict[str, Any]]] = {}
-    back: dict[str, list[str]] = defaultdict(list)
+    back: dict[str, list[str]] = {}
+    reports = None
     if evidence:
-        pool = snap.assignments(sorted({r.agency for r in rows})) if rows else []
-        pool_ids = {r.id: task_id(r.doc_id, r.agency, r.task) for r in pool}
-        links = _threads(pool, pool_ids)
-        for a, lst in links.items():
-            for e in lst:
-                back[e["task_id"]].append(a)
+        links, back, reports = _evidence(snap, canon, issuers)
     items = []
     for r in rows:
         tid = ids[r.id]
@@ -337,7 +395,7 @@ def board(
             thread=[],
         )
         if evidence:
-            item["evidence"] = _reports(snap, canon, r, issuers) + links.get(tid, [])
+            item["evidence"] = reports(r) + links.get(tid, [])  # type: ignore[misc]
             thread = _thread_of(tid, links, back)
             item["thread"] = thread if len(thread) > 1 else []
         items.append(item)

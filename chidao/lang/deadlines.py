@@ -50,6 +50,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from chidao.lang.text import fold, has_accents, nfc
 
@@ -594,12 +595,17 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=65536)
+def _resolve(text: str, doc: dt.date | None, bare: bool) -> Deadline:
+    return _Resolver(text, doc, bare).run()
+
+
 def resolve_deadline(text: str | None, doc_date: dt.date | str | None, *, bare: bool = True) -> Deadline:
     """Resolve a deadline phrase against the date of the document that assigns it (see the module doc).
 
     ``bare=True`` reads a phrase that is a deadline ("30/6/2025", "Quý III/2025"); ``bare=False`` reads a
     whole task and takes only dates that follow a deadline word."""
-    return _Resolver(text or "", _as_date(doc_date), bare).run()
+    return _resolve(text or "", _as_date(doc_date), bare)
 
 
 def task_deadline(deadline: str | None, task: str, doc_date: dt.date | str | None) -> Deadline:
