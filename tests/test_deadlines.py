@@ -137,6 +137,14 @@ TABLE = [
     ("hằng tuần", C, "2025-03-27", "weekly", ("approximate",)),
     ("trước 15 giờ hằng ngày", C, None, "daily", ("ongoing",)),
     ("định kỳ hằng quý, 6 tháng, hằng năm", C, "2025-03-31", "quarterly", ()),
+    ("năm 2025 và các năm tiếp theo", C, "2025-12-31", "yearly", ()),
+    ("trong quý III/2025, định kỳ hằng quý", C, "2025-09-30", "quarterly", ()),
+    # a start is not a deadline; a range ends at its end
+    ("Từ 01/7/2025", C, None, None, ("start_date",)),
+    ("kể từ ngày 01/7/2025", C, None, None, ("start_date",)),
+    ("từ ngày 01/4/2025 đến ngày 30/9/2025", C, "2025-09-30", None, ()),
+    ("từ tháng 4 đến hết tháng 9/2025", C, "2025-09-30", None, ()),
+    ("năm 2026 - 2027", C, "2027-12-31", None, ()),
     # no date
     ("ngay", C, None, None, ("immediate",)),
     ("thực hiện ngay", C, None, None, ("immediate",)),
@@ -224,3 +232,8 @@ def test_next_due_rolls_recurring_deadlines() -> None:
     assert once.next_due(dt.date(2022, 1, 1)) == dt.date(2021, 5, 15)
     half = resolve_deadline("trước ngày 15/6 và 15/12 hằng năm", C)
     assert half.next_due(dt.date(2025, 7, 1)) == dt.date(2025, 12, 15)
+    assert "start_date" not in resolve_deadline("trong thời hạn 30 ngày kể từ ngày 01/4/2025", C).flags
+    quarter = resolve_deadline("trong quý III/2025, định kỳ hằng quý", C)
+    assert quarter.next_due(dt.date(2025, 10, 1)) == dt.date(2025, 12, 31)
+    yearly = resolve_deadline("năm 2025 và các năm tiếp theo", C)
+    assert yearly.next_due(dt.date(2026, 2, 1)) == dt.date(2026, 12, 31)

@@ -24,9 +24,12 @@ typed without accents reads the same, and tolerates missing spaces ("trướcng�
 - recurrence: "hằng / hàng / mỗi / định kỳ (hằng) ngày / tuần / tháng / quý / năm", "định kỳ 6
   tháng", "6 tháng một lần"; with a day ("trước ngày 15 hằng tháng", "thứ Sáu hằng tuần", "trước
   ngày 15/12 hằng năm", "ngày 20 tháng cuối quý") the due date is the next such day on or after the
-  document date, without one the end of the document's current period. Several day-and-month dates
+  document date, without one the end of the document's current period; "năm 2025 và các năm tiếp theo"
+  recurs yearly, and a period given with a cycle keeps its day. Several day-and-month dates
   with "hằng năm" ("15/6 và 15/12 hằng năm") recur as often as they are many. Daily tasks have no
   due date (flag ``ongoing``).
+- a start ("từ 01/7/2025", "kể từ ngày …") is not a deadline: with nothing else it gives no date and the
+  flag ``start_date``; in a range ("từ … đến hết tháng 9/2025") the end counts.
 - "ngay", "khẩn trương", "kịp thời" (flag ``immediate``), "thường xuyên", "liên tục" (flag
   ``ongoing``): no date.
 
@@ -181,8 +184,12 @@ _HALF_RE = re.compile(
 )
 _YEAR_RE = re.compile(rf"{_PRE}(?:{_B}(?P<pos>cuoi){_E}\s*)?{_G}nam\s*(?P<y>\d{{4}})(?!\d)")
 _SPAN_YEARS_RE = re.compile(
-    rf"{_PRE}(?:{_B}giai\s*doan\s*)?(?<!\d)(?P<y1>(?:19|20)\d\d)\s*[-–—]\s*(?P<y>(?:19|20)\d\d)(?!\d)"
+    rf"{_PRE}(?:{_G}(?:giai\s*doan|nam)\s*)?(?<!\d)(?P<y1>(?:19|20)\d\d)\s*[-–—]\s*(?P<y>(?:19|20)\d\d)(?!\d)"
 )
+# "từ 01/7/2025", "kể từ ngày …", "bắt đầu từ tháng 6": a start, ending where the date begins
+_START_RE = re.compile(r"(?<![a-z])(?:(?:ke|bat\s*dau)\s*)?tu\s*(?:ngay\s*)?$")
+# "năm 2025 và các năm tiếp theo": the same every year from then on
+_EVERY_YEAR_AFTER_RE = re.compile(r"(?:va|,)\s*(?:cac|nhung)\s*nam\s*(?:tiep\s*theo|sau)(?![a-z])")
 _BARE_YEAR_RE = re.compile(r"^\W*(?P<y>(?:19|20)\d\d)\W*$")
 _THIS_PERIOD_RE = re.compile(
     rf"{_B}(?P<a>trong|cuoi|ngay\s*trong|het|truoc)\s*(?P<p>tuan|thang|quy|nam)(?:\s*(?:nay|hien\s*tai))?(?![a-z0-9])"
@@ -234,6 +241,7 @@ class _Resolver:
         self.doc = doc
         self.bare = bare
         self.flags: list[str] = []
+        self.starts = False  # a date was left out as a start ("từ ngày …")
 
     def flag(self, name: str) -> None:
         if name not in self.flags:
@@ -292,6 +300,9 @@ class _Resolver:
             for m in rx.finditer(f):
                 if m.end() == m.start():
                     continue
+                if not m.groupdict().get("a") and _START_RE.search(f, 0, m.start()):
+                    self.starts = True  # "Từ 01/7/2025": when the work starts, not its deadline
+                    continue
                 anchored = bool(m.groupdict().get("a")) or kind in ("span", "this", "cuoi_nam", "half")
                 out.append(_Cand(m.start(), m.end(), kind, m, anchored))
         if self.bare and (bm := _BARE_YEAR_RE.match(f)):
@@ -337,6 +348,8 @@ class _Resolver:
                 best = (rec, m)
         if best is None and (q := _QUARTER_END_MONTH_RE.search(f)):
             best = ("quarterly", q)
+        if best is None and (y := _EVERY_YEAR_AFTER_RE.search(f)):
+            best = ("yearly", y)
         return (best[0], best[1]) if best else (None, None)
 
     # -------------------------------------------------------- resolution
@@ -355,6 +368,10 @@ class _Resolver:
             due, anchors, weekday, recurrence = self.resolve(cand, recurrence)
         elif recurrence is not None:
             due, anchors = self.period_recurrence(recurrence)
+        if recurrence in _PERIOD_MONTHS and due is not None and not anchors:
+            # a period with a cycle ("trong quý III/2025, định kỳ hằng quý"): the cycle keeps its day
+            last = due.day == _last_day(due.year, due.month)
+            anchors = _anchors_for(recurrence, None if last else due.day, due.month)
         if recurrence == "daily":
             due, anchors = None, ()
             self.flag("ongoing")
@@ -362,6 +379,8 @@ class _Resolver:
             span = (rec_match.start(), rec_match.end())
             phrase_span = span if phrase_span is None else (min(phrase_span[0], span[0]), max(phrase_span[1], span[1]))
         if due is None and recurrence is None and cand is None:
+            if self.starts:
+                self.flag("start_date")
             phrase_span = self.no_date()
         phrase = self.orig[phrase_span[0] : phrase_span[1]].strip(" ,:") if phrase_span else ""
         return Deadline(
