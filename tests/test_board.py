@@ -192,6 +192,7 @@ def test_marks_survive_rebuild_and_pruning(board_index, tmp_path: Path) -> None:
         a for a in board(index, "2025-07-01", "--role", "phối hợp")["assignments"] if a["agency"] == "Sở Tài chính"
     )
     assert coop["status"] == "hoan_thanh"  # the cooperating agency's row follows its lead's mark
+    assert coop["done"]["task_id"] == tid != coop["task_id"]  # …and "Mở lại" there reopens the lead's
     totals = board(index, "2025-07-01")["counts"]
     assert totals["hoan_thanh_dung_han"] == 1 and totals["hoan_thanh_qua_han"] == 1
 
@@ -254,3 +255,24 @@ def test_ics_and_xlsx_files(board_index, tmp_path: Path) -> None:
     assert not any(r[1] == "Sở Y tế" and r[2] is None for r in rows[1:])  # the cooperator's row is folded in
     summary = list(wb["Tổng hợp"].iter_rows(values_only=True))
     assert summary[-1][0] == "Tổng cộng" and summary[-1][1] == result["counts"]["tong_so"]
+
+
+def test_ics_rules_keep_a_month_end() -> None:
+    from icalendar import Calendar
+
+    from search.board_export import board_ics
+
+    base = {"agency": "Sở Tài chính", "task": "Báo cáo quý", "status": "trong_han", "number": "1/TB-UBND"}
+    items = [
+        {**base, "task_id": "tq", "due": "2025-06-30", "recurrence": "quarterly"},
+        {**base, "task_id": "tm", "due": "2025-04-15", "recurrence": "monthly"},
+        {**base, "task_id": "ty", "due": "2025-12-31", "recurrence": "yearly"},
+        {**base, "task_id": "tn", "due": None, "recurrence": None},
+        {**base, "task_id": "td", "due": "2025-05-01", "recurrence": None, "status": "hoan_thanh"},
+    ]
+    events = {str(e["UID"]): e for e in Calendar.from_ical(board_ics(items)).walk("VEVENT")}
+    assert set(events) == {"tq@chidao", "tm@chidao", "ty@chidao"}  # no date, or done: no event
+    assert events["tq@chidao"]["RRULE"]["BYMONTHDAY"] == [-1] and events["tq@chidao"]["RRULE"]["INTERVAL"] == [3]
+    assert events["tm@chidao"]["RRULE"]["BYMONTHDAY"] == [15]
+    assert events["ty@chidao"]["RRULE"]["FREQ"] == ["YEARLY"]
+    assert events["tq@chidao"].walk("VALARM")[0]["TRIGGER"].dt == dt.timedelta(days=-1)
