@@ -54,6 +54,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from chidao.lang.text import fold, has_accents, nfc
 
@@ -216,6 +217,22 @@ _REPORT_RE = re.compile(r"(?:bao\s*cao|cap\s*nhat|tong\s*hop|gui|so\s*ket|tong\s
 _AFTER_DATE_LIST_RE = re.compile(r"\s*(?:,|va)\s*(?:ngay\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?![\d/])")
 
 
+#: (kind, pattern, words one of which the form cannot do without; "0" = a digit)
+_GRAMMAR: tuple[tuple[str, re.Pattern[str], Any], ...] = (
+    ("date", _DATE_RE, "0"),
+    ("day", _DAY_RE, "0"),
+    ("weekday", _WEEKDAY_RE, ("thu", "chu")),
+    ("half", _HALF_RE, ("nam",)),
+    ("quarter", _QUARTER_RE, ("quy",)),
+    ("month", _MONTH_RE, "0"),
+    ("years", _SPAN_YEARS_RE, "0"),
+    ("year", _YEAR_RE, "0"),
+    ("span", _SPAN_RE, ("ngay", "tuan", "thang", "nam")),
+    ("this", _THIS_PERIOD_RE, ("tuan", "thang", "quy", "nam")),
+    ("cuoi_nam", _CUOI_NAM_RE, ("nam",)),
+)
+
+
 @dataclass
 class _Cand:
     start: int
@@ -284,19 +301,10 @@ class _Resolver:
     def candidates(self) -> list[_Cand]:
         f = self.f
         out: list[_Cand] = []
-        for kind, rx in (
-            ("date", _DATE_RE),
-            ("day", _DAY_RE),
-            ("weekday", _WEEKDAY_RE),
-            ("half", _HALF_RE),
-            ("quarter", _QUARTER_RE),
-            ("month", _MONTH_RE),
-            ("years", _SPAN_YEARS_RE),
-            ("year", _YEAR_RE),
-            ("span", _SPAN_RE),
-            ("this", _THIS_PERIOD_RE),
-            ("cuoi_nam", _CUOI_NAM_RE),
-        ):
+        has_digit = any(c.isdigit() for c in f)
+        for kind, rx, needs in _GRAMMAR:
+            if (needs == "0" and not has_digit) or (needs != "0" and not any(w in f for w in needs)):
+                continue  # the form's own word is absent: skip the scan
             for m in rx.finditer(f):
                 if m.end() == m.start():
                     continue
