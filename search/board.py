@@ -21,6 +21,7 @@ import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from chidao.lang.agencies import AgencyCanon
@@ -179,34 +180,30 @@ class _Reports:
             return []
         if doc.number_key not in self._citing:
             self._citing[doc.number_key] = self.snap.citing([doc.number_key])
-        return _reports(doc, row, self._citing[doc.number_key], self.issuers, self.issued_by)
-
-
-def _reports(doc, row: AssignmentRow, citing: list, issuers: dict[str, str], issued_by) -> list[dict]:
-    out = []
-    for c in citing:
-        cit = c.citation
-        if cit.doc_id == row.doc_id or (cit.year and doc.year and cit.year != doc.year):
-            continue
-        if row.date and c.date and c.date < row.date:
-            continue
-        if not issued_by(issuers.get(cit.doc_id), row.agency):
-            continue
-        out.append(
-            {
-                "kind": "report",
-                "doc_id": cit.doc_id,
-                "number": c.number,
-                "date": c.date,
-                "type": c.type,
-                "title": c.title,
-                "source": c.source,
-                "text": cit.context,
-                "start": cit.start,
-                "end": cit.end,
-            }
-        )
-    return out
+        out = []
+        for c in self._citing[doc.number_key]:
+            cit = c.citation
+            if cit.doc_id == row.doc_id or (cit.year and doc.year and cit.year != doc.year):
+                continue  # the document itself, or another year's document with the same number
+            if (row.date and c.date and c.date < row.date) or not self.issued_by(
+                self.issuers.get(cit.doc_id), row.agency
+            ):
+                continue
+            out.append(
+                {
+                    "kind": "report",
+                    "doc_id": cit.doc_id,
+                    "number": c.number,
+                    "date": c.date,
+                    "type": c.type,
+                    "title": c.title,
+                    "source": c.source,
+                    "text": cit.context,
+                    "start": cit.start,
+                    "end": cit.end,
+                }
+            )
+        return out
 
 
 def _own_words(task: str, agency_text: str) -> list[str]:
@@ -276,35 +273,45 @@ def _threads(rows: Sequence[AssignmentRow], ids: dict[int, str]) -> dict[str, li
     return links
 
 
-_EVIDENCE: dict[str, tuple] = {}  # generation folder → (links, back, reports); evidence depends on nothing else
+@dataclass
+class _Evidence:
+    """What a generation says about follow-up, computed once per generation (marks play no part)."""
+
+    links: dict[str, list[dict[str, Any]]]  # task_id → later tasks on the same subject
+    back: dict[str, list[str]]  # task_id → earlier tasks it follows
+    dates: dict[str, str]  # task_id → date of its document
+    reports: _Reports
+
+    def thread(self, start: str) -> list[str]:
+        """Every task connected to ``start`` through follow-up links, either way, oldest document first."""
+        seen, todo = {start}, [start]
+        while todo:
+            cur = todo.pop()
+            for nxt in [e["task_id"] for e in self.links.get(cur, [])] + self.back.get(cur, []):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return sorted(seen, key=lambda t: (self.dates.get(t) or "", t))
 
 
-def _evidence(snap: Snapshot, canon: AgencyCanon, issuers: dict[str, str]) -> tuple:
-    """Follow-up links (both ways) and the report finder of one generation, computed once per generation."""
-    key = str(snap.path)
+_EVIDENCE: dict[str, _Evidence] = {}  # a few recent generations, by folder and creation time
+
+
+def _evidence(snap: Snapshot, canon: AgencyCanon, issuers: dict[str, str]) -> _Evidence:
+    key = f"{snap.path}|{snap.meta.created}"
     if key not in _EVIDENCE:
         pool = snap.assignments(None)
-        links = _threads(pool, {r.id: task_id(r.doc_id, r.agency, r.task) for r in pool})
+        ids = {r.id: task_id(r.doc_id, r.agency, r.task) for r in pool}
+        links = _threads(pool, ids)
         back: dict[str, list[str]] = defaultdict(list)
         for a, lst in links.items():
             for e in lst:
                 back[e["task_id"]].append(a)
         while len(_EVIDENCE) >= 4:
             _EVIDENCE.pop(next(iter(_EVIDENCE)))
-        _EVIDENCE[key] = (links, dict(back), _Reports(snap, canon, issuers))
+        dates = {ids[r.id]: r.date or "" for r in pool}
+        _EVIDENCE[key] = _Evidence(links, dict(back), dates, _Reports(snap, canon, issuers))
     return _EVIDENCE[key]
-
-
-def _thread_of(start: str, links: dict[str, list[dict[str, Any]]], back: dict[str, list[str]]) -> list[str]:
-    """Every task connected to ``start`` through follow-up links, in either direction."""
-    seen, todo = {start}, [start]
-    while todo:
-        cur = todo.pop()
-        for nxt in [e["task_id"] for e in links.get(cur, [])] + back.get(cur, []):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return sorted(seen)
 
 
 # ---------------------------------------------------------------- the board
@@ -360,11 +367,7 @@ def board(
     spans: dict[tuple[str, int, int], list[AssignmentRow]] = defaultdict(list)
     for r in snap.assignments(None) if names or role or since or until or issuer else rows:
         spans[(r.doc_id, r.start, r.end)].append(r)
-    links: dict[str, list[dict[str, Any]]] = {}
-    back: dict[str, list[str]] = {}
-    reports = None
-    if evidence:
-        links, back, reports = _evidence(snap, canon, issuers)
+    found = _evidence(snap, canon, issuers) if evidence else None
     items = []
     for r in rows:
         tid = ids[r.id]
@@ -394,9 +397,9 @@ def board(
             evidence=[],
             thread=[],
         )
-        if evidence:
-            item["evidence"] = reports(r) + links.get(tid, [])  # type: ignore[misc]
-            thread = _thread_of(tid, links, back)
+        if found is not None:
+            item["evidence"] = found.reports(r) + found.links.get(tid, [])
+            thread = found.thread(tid)
             item["thread"] = thread if len(thread) > 1 else []
         items.append(item)
     return items
