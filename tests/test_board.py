@@ -14,6 +14,7 @@ from board_corpus import FOLLOW_NUMBER, NOTICE_NUMBER, REPORT_NUMBER, write_boar
 from click.testing import CliRunner
 
 from chidao.cli import main
+from chidao.config import Settings
 from chidao.lang.deadlines import resolve_deadline
 from chidao.store.followup import FOLLOWUP, FollowupStore, task_id
 from search.board import counts, task_status
@@ -163,7 +164,7 @@ def test_evidence_is_shown_and_never_marks_done(board_index) -> None:
     follow = [e for e in school["evidence"] if e["kind"] == "follow_up"]
     assert [e["number"] for e in follow] == [FOLLOW_NUMBER]
     later = by_agency(result, FOLLOW_NUMBER)["Sở Giáo dục và Đào tạo"]
-    assert set(school["thread"]) == set(later["thread"]) == {school["task_id"], later["task_id"]}
+    assert school["thread"] == later["thread"] == [school["task_id"], later["task_id"]]  # oldest first
     assert not any(e["kind"] == "follow_up" for e in tasks["Sở Tài chính"]["evidence"])
     assert by_agency(result, FOLLOW_NUMBER)["Sở Văn hóa, Thể thao và Du lịch"]["thread"] == []
 
@@ -276,3 +277,34 @@ def test_ics_rules_keep_a_month_end() -> None:
     assert events["tm@chidao"]["RRULE"]["BYMONTHDAY"] == [15]
     assert events["ty@chidao"]["RRULE"]["FREQ"] == ["YEARLY"]
     assert events["tq@chidao"].walk("VALARM")[0]["TRIGGER"].dt == dt.timedelta(days=-1)
+
+
+def test_board_tab_handlers(board_index) -> None:
+    """The tab's handlers without a browser: the page, its files, Vietnamese errors, marks with a user."""
+    from search.searcher import Searcher
+    from webui.backend import Backend
+    from webui.board import BoardBackend
+
+    _, index = board_index
+    settings = Settings(index=index, encoder="hashing", model="hashing-test")
+    tab = BoardBackend(Backend(settings, Searcher.open(settings)))
+    agencies, issuers = tab.choices()
+    assert ("Tất cả", "") in agencies and any(v == "Sở Y tế" for _, v in agencies)
+    assert any(v == "Ủy ban nhân dân tỉnh Cao Bằng" for _, v in issuers)
+    page, xlsx, ics = tab.view("so y te", "", "", "", "", "25/03/2025")
+    assert "cd-board-table" in page and "Sắp đến hạn" in page and xlsx.suffix == ".xlsx" and ics.suffix == ".ics"
+    assert xlsx.name == "theo-doi-nhiem-vu-so-y-te.xlsx"
+    page, xlsx, ics = tab.view("", "qua_han", "UBND tỉnh Cao Bằng", "01/03/2025", "31/03/2025", "25/03/2025")
+    assert "Sở Xây dựng" in page and page.count("data-task=") == 1  # the one overdue task
+    page, xlsx, _ = tab.view("", "", "", "", "", "31/02/2025")
+    assert "không hợp lệ" in page and xlsx is None
+    page, xlsx, _ = tab.view("Sở Ngoại vụ", "", "", "", "", "")
+    assert "Không có nhiệm vụ nào" in page and xlsx is None
+    tid = by_agency(board(index, "2025-03-25"))["Sở Y tế"]["task_id"]
+    assert "không hợp lệ" in tab.mark_done(tid, "", "", "32/13/2025", "chuyen-vien")
+    assert "Đã đánh dấu hoàn thành" in tab.mark_done(tid, "Xong", "120/BC-SYT", "28/03/2025", "chuyen-vien")
+    assert "không còn trong chỉ mục" in tab.mark_done("t000", "", "", "", None)
+    mark = FollowupStore(index).current()[tid]
+    assert (mark.by, mark.done_on, mark.doc_number) == ("chuyen-vien", "2025-03-28", "120/BC-SYT")
+    assert "Đã mở lại" in tab.reopen(tid, "chuyen-vien")
+    assert "chưa được đánh dấu" in tab.reopen(tid, "chuyen-vien")
