@@ -84,6 +84,8 @@ TABLE = [
     ("trước quý III/2025", A, "2025-06-30", None, ("before_period",)),
     ("cuối quý II/2025", A, "2025-06-30", None, ()),
     ("hoàn thành trongquýIII/2025", A, "2025-09-30", None, ()),
+    ("trong Quí III/2025", A, "2025-09-30", None, ()),  # the old spelling
+    ("định kỳ hằng quí", C, "2025-03-31", "quarterly", ()),
     # halves of the year
     ("6 tháng đầu năm", C, "2025-06-30", None, ("year_inferred",)),
     ("6 tháng đầu năm", A, "2025-06-30", None, ("next_year",)),

@@ -233,6 +233,9 @@ _GRAMMAR: tuple[tuple[str, re.Pattern[str], Any], ...] = (
 )
 
 
+_OLD_QUY_RE = re.compile(r"(?<![a-z])qui(?![a-z])")
+
+
 @dataclass
 class _Cand:
     start: int
@@ -252,7 +255,7 @@ def _year_of(text: str | None) -> int | None:
 class _Resolver:
     def __init__(self, text: str, doc: dt.date | None, bare: bool) -> None:
         self.orig = nfc(text or "")
-        self.f = fold(self.orig)
+        self.f = _OLD_QUY_RE.sub("quy", fold(self.orig))  # "quí" (old spelling) is "quý"; same length
         if len(self.f) != len(self.orig):  # pragma: no cover - fold keeps NFC lengths; keep offsets safe
             self.orig = self.f
         self.doc = doc
