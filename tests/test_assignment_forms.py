@@ -303,3 +303,12 @@ def test_letter_orders_without_subject_are_for_its_recipients(canon):
         "Chỉ đạo các đơn vị điện lực khôi phục ngay việc cấp điện cho các khu vực bị mất điện",
     ]
     assert all(a.role == "giao" for a in found)
+
+
+def test_a_reports_own_formula_is_no_task(canon):
+    raw = (
+        "Thực hiện Thông báo số 15/TB-UBND ngày 10/3/2025 của Ủy ban nhân dân tỉnh, Sở Y tế báo cáo kết quả "
+        "rà soát trang thiết bị y tế tuyến huyện như sau:\n"
+        "1. Đã rà soát 12 trung tâm y tế, nhu cầu bổ sung 45 thiết bị.\n"
+    )
+    assert extract(raw, canon)[1] == []
