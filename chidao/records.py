@@ -204,6 +204,11 @@ class Hit(Record):
     doc_id: str = ""
     start: int = 0
     end: int = 0
+    warning: str | None = None  # "chất lượng nhận dạng thấp" for a passage on a badly read scanned page
+
+
+#: The mark of a passage from a scanned page that OCR read badly (in results and document lists).
+LOW_OCR_QUALITY = "chất lượng nhận dạng thấp"
 
 
 class Citation(Record):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chidao.records import OcrPage
+from chidao.records import LOW_OCR_QUALITY, OcrPage
 
 logger = logging.getLogger(__name__)
 
@@ -177,3 +177,28 @@ def utf16_without_bom(data: bytes) -> str | None:
     if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
         return "utf-16-be"
     return None
+
+
+# ---------------------------------------------------------------- OCR
+
+LOW_QUALITY = LOW_OCR_QUALITY
+
+
+def ocr_available() -> bool:
+    """Is Tesseract installed with its Vietnamese model (so scanned pages can be read)?"""
+    from ingest.ocr import available
+
+    return available()
+
+
+def quality_warning(pages: list[OcrPage]) -> str | None:
+    """The document warning for the OCRed pages that read badly, or None when all read well."""
+    low = [p for p in pages if p.low_quality]
+    if not low:
+        return None
+    conf = sum(p.confidence for p in low) / len(low)
+    share = sum(p.valid_share for p in low) / len(low)
+    return (
+        f"Trang {page_list([p.page for p in low])}: {LOW_QUALITY} (OCR: độ tin cậy {conf:.0f}%, "
+        f"{share:.0%} âm tiết hợp lệ); hãy đối chiếu với bản gốc."
+    )
