@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.builders import find_font
+from builders import find_font
 
 REPO = Path(__file__).resolve().parents[1]
 DPI = 200
@@ -150,8 +150,9 @@ def save_jpeg(image, path: Path, quality: int = 80) -> Path:
     return path
 
 
-def save_tiff(images: Sequence, path: Path) -> Path:
-    """A multi-page TIFF (a fax-like scan batch), greyscale, LZW-compressed."""
-    first, *rest = [im.convert("L") for im in images]
+def save_tiff(images: Sequence, path: Path, mode: str = "RGB") -> Path:
+    """A multi-page TIFF (a scanner's batch), LZW-compressed, in colour (or ``mode="L"``: greyscale,
+    where the seal and signature turn grey and can no longer be told from the print)."""
+    first, *rest = [im.convert(mode) for im in images]
     first.save(path, "TIFF", save_all=True, append_images=rest, compression="tiff_lzw", dpi=(DPI, DPI))
     return path

@@ -27,22 +27,35 @@ _VIEW_WIDTH = 1000  # width of the page image kept for the viewer (pixels)
 
 
 def assemble(words: list[engine.TsvWord]) -> str:
-    """Page text from Tesseract's words: a line per line, a blank line between paragraphs."""
-    out: list[str] = []
+    """Page text from Tesseract's words, one line per printed line, as a PDF's text layer reads,
+    and a blank line where the print leaves one (a gap taller than a line between two lines).
+
+    Tesseract's own paragraphs are not used: it makes a paragraph of almost every line of a
+    directive, and a blank line after "Bộ trưởng các Bộ:" would cut the sentence in two."""
+    lines: list[list[engine.TsvWord]] = []
     prev: tuple[int, int, int] | None = None
     for w in words:
         key = (w.block, w.par, w.line)
-        if prev is None:
-            pass
-        elif key[:2] != prev[:2]:
-            out.append("\n\n")
-        elif key != prev:
-            out.append("\n")
-        else:
-            out.append(" ")
-        out.append(w.text)
-        prev = key
+        if key != prev:
+            lines.append([])
+            prev = key
+        lines[-1].append(w)
+    if not lines:
+        return ""
+    # A line's extent is the median of its words' (a seal or a scribble read as a word is tall).
+    spans = [(_median([w.top for w in line]), _median([w.top + w.height for w in line])) for line in lines]
+    tall = 1.2 * _median([bottom - top for top, bottom in spans])
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i:
+            out.append("\n\n" if spans[i][0] - spans[i - 1][1] > tall else "\n")
+        out.append(" ".join(w.text for w in line))
     return "".join(out)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
 def _quality(words: list[engine.TsvWord]) -> tuple[float, float]:
