@@ -19,7 +19,7 @@ from chidao.records import OcrPage
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 4  # bump when the preparation of pages changes what OCR returns
+CACHE_VERSION = 5  # bump when the preparation of pages changes what OCR returns
 
 
 class OcrCache:

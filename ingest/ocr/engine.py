@@ -77,9 +77,11 @@ def _env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def _png(image) -> bytes:
+def _pnm(image) -> bytes:
+    """The image as uncompressed PGM/PPM: Leptonica reads it from standard input as well as PNG,
+    and a noisy scan takes a second to compress as PNG."""
     buf = io.BytesIO()
-    image.save(buf, "PNG", dpi=(200, 200))
+    image.convert("L" if image.mode in ("1", "L", "I;16", "I", "F") else "RGB").save(buf, "PPM")
     return buf.getvalue()
 
 
@@ -89,7 +91,7 @@ def _run(image, args: list[str]) -> str:
         raise RuntimeError("tesseract is not installed")
     proc = subprocess.run(
         [exe, "stdin", "stdout", *args],
-        input=_png(image),
+        input=_pnm(image),
         capture_output=True,
         timeout=TIMEOUT,
         env=_env(),

@@ -90,7 +90,7 @@ def ocr_image(image, page: int, dpi: int = 200) -> tuple[str, OcrPage]:
             )
             if c_share > share:
                 gray, words, confidence, share, turned = candidate, c_words, c_conf, c_share, found[0]
-    view = rotate(image.convert("RGB"), angle)
+    view = rotate(_scaled(image.convert("RGB")), angle)
     if turned:
         view = rotate(view, -turned, expand=True)
     result = OcrPage(
@@ -109,12 +109,17 @@ def ocr_image(image, page: int, dpi: int = 200) -> tuple[str, OcrPage]:
     return assemble(words), result
 
 
-def _view_jpeg(image) -> bytes:
-    """The page as the viewer shows it: at most ``_VIEW_WIDTH`` pixels wide, JPEG."""
+def _scaled(image):
+    """The page at most ``_VIEW_WIDTH`` pixels wide (same proportions: the word boxes still fit it)."""
     from PIL import Image
 
-    if image.width > _VIEW_WIDTH:
-        image = image.resize((_VIEW_WIDTH, round(image.height * _VIEW_WIDTH / image.width)), Image.LANCZOS)
+    if image.width <= _VIEW_WIDTH:
+        return image
+    return image.resize((_VIEW_WIDTH, round(image.height * _VIEW_WIDTH / image.width)), Image.LANCZOS)
+
+
+def _view_jpeg(image) -> bytes:
+    """The page as the viewer shows it, JPEG."""
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=60, optimize=True)
     return buf.getvalue()

@@ -69,4 +69,4 @@ def rotate(image, degrees: float, *, expand: bool = False):
     if abs(degrees) < 1e-6:
         return image
     fill = 255 if image.mode == "L" else "white"
-    return image.rotate(degrees, resample=Image.BICUBIC, expand=expand, fillcolor=fill)
+    return image.rotate(degrees, resample=Image.BILINEAR, expand=expand, fillcolor=fill)
