@@ -25,6 +25,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
+def _child_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=3)
@@ -51,6 +58,7 @@ def main() -> int:
         # the stages, page by page
         doc = pdfium.PdfDocument(data)
         stages: dict[str, list[float]] = {"render": [], "prepare": [], "tesseract": []}
+        cpu = []
         for i in range(len(pages)):
             t = time.perf_counter()
             image = doc[i].render(scale=200 / 72).to_pil()
@@ -59,12 +67,14 @@ def main() -> int:
             gray = drop_colour(image)
             gray = rotate(gray, -skew_angle(gray))
             stages["prepare"].append(time.perf_counter() - t)
-            t = time.perf_counter()
+            t, before = time.perf_counter(), _child_cpu()
             engine.read_words(gray)
             stages["tesseract"].append(time.perf_counter() - t)
+            cpu.append(_child_cpu() - before)
         doc.close()
         for name, times in stages.items():
             print(f"{name:<10} {statistics.mean(times):6.2f} s/page  (min {min(times):.2f}, max {max(times):.2f})")
+        print(f"{'':<10} Tesseract CPU time {statistics.mean(cpu):.2f} s/page (what the page costs on an idle core)")
 
         # the whole loader, then again from the cache
         cache = Path(tmp) / "cache"
