@@ -129,8 +129,8 @@ def test_cited_ocr_passage_is_boxed_on_the_right_words(served, page):
         scan = page.locator(".scan")
         assert scan.count() == 1 and scan.get_attribute("data-page") == "2"
         img = page.locator(".scan img")
-        img.scroll_into_view_if_needed()
         page.wait_for_function("() => document.querySelector('.scan img').naturalWidth > 0")
+        page.locator(".scan .hl").first.evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the header
         box = img.bounding_box()
         ocr_page = snap.ocr_page(doc.doc_id, 2)
         expected = words_in(ocr_page, start, end)

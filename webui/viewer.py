@@ -24,7 +24,8 @@ VIEWER_CSS = """
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif;
        font-size: 19px; line-height: 1.6; color: #111; background: #fff; margin: 0; }
-header { position: sticky; top: 0; background: #f1f5f9; border-bottom: 2px solid #1e3a8a; padding: .6em 1.2em; }
+header { position: sticky; top: 0; z-index: 10; background: #f1f5f9; border-bottom: 2px solid #1e3a8a;
+         padding: .6em 1.2em; }
 header h1 { font-size: 1.25em; margin: 0 0 .2em; color: #0f172a; }
 header .meta { font-size: .9em; color: #334155; }
 header a { color: #1e3a8a; font-weight: 600; margin-right: 1.2em; }
