@@ -145,7 +145,9 @@ def search(query, k, type_, issuer, agency, since, until, queries, index, as_jso
     if not hits:
         click.echo("Không tìm thấy đoạn nào phù hợp.")
     for n, h in enumerate(hits, 1):
-        head = " · ".join(x for x in (h.number, h.type, h.date, h.section, f"tr. {h.page}" if h.page else None) if x)
+        head = " · ".join(
+            x for x in (h.number, h.type, h.date, h.section, f"tr. {h.page}" if h.page else None, h.warning) if x
+        )
         click.echo(f"[{n}] {h.source}  ({h.score:.3f})\n    {head}\n    {h.text[:300]}")
 
 
@@ -354,6 +356,8 @@ def docs(index, as_json) -> None:
     for d in documents:
         number, type_, date = d.get("number") or "—", d.get("type") or "", d.get("date") or ""
         click.echo(f"{number:<22} {type_:<12} {date:<10} {d['chunks']:>4}  {d['source']}")
+        for warning in d.get("warnings") or []:
+            click.echo(f"{'':<22} ⚠ {warning}")
 
 
 @main.command()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -79,6 +79,9 @@ class Settings(BaseModel):
     upload_max_mb: int = Field(50, ge=1)
     # Ingest
     lock_timeout: float = Field(0.0, ge=0.0, description="seconds to wait for another ingest")
+    ocr: Literal["auto", "off", "force"] = Field(
+        "auto", description="OCR scanned pages: auto (pages without text), off, force (every PDF page)"
+    )
 
     @property
     def model_id(self) -> str:

@@ -26,16 +26,45 @@ class Record(BaseModel):
 # ---------------------------------------------------------------- ingest
 
 
+class OcrWord(Record):
+    """One word Tesseract read, its box in the page image's pixels (``OcrPage.width`` × ``height``)
+    and, once the document text is known, the span of the document text it became (-1: none)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # Tesseract's confidence, 0..100
+    start: int = -1
+    end: int = -1
+
+
+class OcrPage(Record):
+    """One page read by OCR: its words with boxes, the page image they refer to, and its quality."""
+
+    page: int  # 1-based page of the file
+    width: int  # pixels of the (deskewed) image the boxes refer to
+    height: int
+    words: list[OcrWord] = Field(default_factory=list)
+    confidence: float = 0.0  # mean word confidence, 0..100
+    valid_share: float = 0.0  # share of words that are valid Vietnamese syllables (or numbers, symbols)
+    low_quality: bool = False
+    angle: float = 0.0  # degrees the scan was turned to read it (rotation + deskew)
+    image: bytes | None = None  # the page image (JPEG, maybe scaled down) the viewer draws the boxes on
+
+
 class LoadedFile(Record):
     """What a loader read from one file, before normalisation."""
 
     source: str  # the path as the user gave it (display, contract "source")
     path: str  # resolved absolute path (identity, existence checks)
-    format: Literal["pdf", "docx", "doc", "txt", "md", "html"]
-    pages: list[str]  # one entry per PDF page; a single entry for other formats
+    format: Literal["pdf", "docx", "doc", "txt", "md", "html", "png", "jpeg", "tiff"]
+    pages: list[str]  # one entry per PDF page or image frame; a single entry for other formats
     file_hash: str  # sha256 of the file's bytes
     size: int
     warnings: list[str] = Field(default_factory=list)
+    ocr_pages: list[OcrPage] = Field(default_factory=list)  # the pages read by OCR (others had a text layer)
 
 
 class NormalizedText(Record):
@@ -127,6 +156,7 @@ class Document(Record):
     references: list[Reference] = Field(default_factory=list)
     assignments: list[Assignment] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    ocr_pages: list[OcrPage] = Field(default_factory=list)  # word boxes ``start``/``end`` index ``text``
 
 
 class Failure(Record):
@@ -174,6 +204,11 @@ class Hit(Record):
     doc_id: str = ""
     start: int = 0
     end: int = 0
+    warning: str | None = None  # "chất lượng nhận dạng thấp" for a passage on a badly read scanned page
+
+
+#: The mark of a passage from a scanned page that OCR read badly (in results and document lists).
+LOW_OCR_QUALITY = "chất lượng nhận dạng thấp"
 
 
 class Citation(Record):

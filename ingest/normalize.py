@@ -547,21 +547,25 @@ def normalize_text(text: str, *, markdown: bool = True, unwrap: bool = True) -> 
     return _assemble(entries, _wrap_width(entries) if unwrap else None, unwrap)
 
 
+_PAGED = {"pdf", "png", "jpeg", "tiff"}  # formats read page by page (PDFs, scanned page images)
+
+
 def normalize(loaded: LoadedFile) -> NormalizedText:
-    """The normalised text of a loaded file; for PDFs pages are joined with a blank line and
+    """The normalised text of a loaded file; for PDFs and page images pages are joined with a blank line and
     their start offsets kept in ``page_starts``. ``warnings`` holds normalisation notes only
     (the loader's own are in ``loaded.warnings``)."""
     markdown = loaded.format in ("txt", "md")
-    unwrap = loaded.format in ("txt", "md", "pdf")
+    paged = loaded.format in _PAGED
+    unwrap = markdown or paged
     pages = [_entries(page, markdown) for page in loaded.pages]
     warnings: list[str] = []
-    if loaded.format == "pdf" and len(pages) >= 1:
+    if paged and len(pages) >= 1:
         removed = _drop_running_lines(pages)
         if removed:
             logger.debug("%s: dropped %d running header/footer lines", loaded.source, removed)
     width = _wrap_width(e for page in pages for e in page) if unwrap else None
     texts = [_assemble(page, width, unwrap) for page in pages]
-    if loaded.format != "pdf":
+    if not paged:
         return NormalizedText(text="\n\n".join(t for t in texts if t), page_starts=None, warnings=warnings)
     parts: list[str] = []
     starts: list[int] = []

@@ -60,7 +60,8 @@ def build_document(loaded, settings: Settings, canon=None) -> Document:
     from ingest.chunk import chunk_document
     from ingest.extract import extract_metadata
     from ingest.load import LoadError
-    from ingest.normalize import normalize
+    from ingest.normalize import clean_chars, normalize
+    from ingest.ocr.align import locate_words
     from ingest.structure import parse_blocks
 
     norm = normalize(loaded)
@@ -93,6 +94,7 @@ def build_document(loaded, settings: Settings, canon=None) -> Document:
         references=references,
         assignments=assignments,
         warnings=[*loaded.warnings, *norm.warnings],
+        ocr_pages=locate_words(norm.text, norm.page_starts, loaded.ocr_pages, clean_chars) if loaded.ocr_pages else [],
     )
 
 
@@ -135,7 +137,7 @@ def ingest_paths(
     from tqdm import tqdm
 
     from chidao.lang.agencies import AgencyCanon
-    from ingest.load import LoadError, iter_files, load_file
+    from ingest.load import LoadError, LoadOptions, iter_files, load_file
 
     report = IngestReport()
     clock = time.perf_counter()
@@ -150,8 +152,19 @@ def ingest_paths(
 
     with IndexWriter(settings.index, settings.model_id, rebuild=rebuild, lock_timeout=settings.lock_timeout) as w:
         bar = tqdm(files, desc="Đọc tệp", unit="tệp", disable=not show_progress, leave=False)
+        ocr_bar = None
         for i, (path, source) in enumerate(bar):
             _report_progress(progress, 0.5 * i / max(1, len(files)), f"Đang đọc {Path(source).name}")
+
+            def page_done(done: int, total: int, message: str, i=i, name=Path(source).name) -> None:
+                # OCR is slow: per-page progress in the terminal and in the upload bar
+                nonlocal ocr_bar
+                if ocr_bar is None:
+                    ocr_bar = tqdm(desc="Nhận dạng chữ (OCR)", unit="trang", disable=not show_progress, leave=False)
+                ocr_bar.update(1)
+                _report_progress(progress, 0.5 * (i + done / max(1, total)) / max(1, len(files)), f"{name}: {message}")
+
+            options = LoadOptions(ocr=settings.ocr, ocr_cache=settings.cache_dir / "ocr", progress=page_done)
             key = path_key(path)
             try:
                 st = path.stat()
@@ -166,7 +179,7 @@ def ingest_paths(
                         w.link_source(key, source, doc_id, file_hash, st.st_size, st.st_mtime)
                         report.unchanged += 1
                         continue
-                loaded = load_file(path, source)
+                loaded = load_file(path, source, options=options)
                 doc = build_document(loaded, settings, canon)
             except LoadError as exc:
                 report.failed.append(Failure(source=source, error=exc.message, code=exc.code))
@@ -198,6 +211,8 @@ def ingest_paths(
                 report.added += 1
             failpoint("parse")  # test hook: a kill mid-parse (no-op unless CHIDAO_FAILPOINT is set)
 
+        if ocr_bar is not None:
+            ocr_bar.close()
         if prune:
             for key in w.source_paths():
                 if not key_exists(key):

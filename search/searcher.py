@@ -18,7 +18,7 @@ import numpy as np
 
 from chidao.config import Settings
 from chidao.lang.text import fold, has_accents
-from chidao.records import Answer, Filters, Hit
+from chidao.records import LOW_OCR_QUALITY, Answer, Filters, Hit
 from chidao.store import CURRENT, Snapshot, check_model, open_snapshot, read_meta
 from chidao.store.lexical import query_tokens
 from search.fusion import fuse
@@ -187,6 +187,7 @@ class Searcher:
         if not ids or snap is None:
             return []
         rows = snap.passages(ids)
+        low_pages = snap.low_quality_pages()
         hits = []
         for i, s in zip(ids, scores, strict=True):
             r = rows.get(i)
@@ -208,6 +209,7 @@ class Searcher:
                     doc_id=r.doc_id,
                     start=r.start,
                     end=r.end,
+                    warning=LOW_OCR_QUALITY if r.page in low_pages.get(r.doc_id, ()) else None,
                 )
             )
         return hits

@@ -59,3 +59,31 @@ def build_small_corpus(folder: Path) -> Path:
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Path:
     return build_small_corpus(tmp_path / "docs")
+
+
+# ---------------------------------------------------------------- scanned pages (OCR tests)
+
+
+@pytest.fixture(scope="session")
+def ocr_cache(tmp_path_factory) -> Path:
+    """One OCR cache for the session: a scan read by one test is not read again by the next."""
+    return tmp_path_factory.mktemp("ocr-cache")
+
+
+@pytest.fixture(scope="session")
+def scanned(tmp_path_factory) -> dict:
+    """Pages 2 and 3 of the sample directive printed, stamped, signed and scanned (tests/scans.py):
+    ``pdf`` (image-only, both pages), ``jpeg`` (page 1), ``tiff`` (both pages, greyscale), and
+    ``lines`` (the printed lines of each page)."""
+    from scans import corpus_text, layout_pages, render_page, save_jpeg, save_pdf, save_tiff
+
+    folder = tmp_path_factory.mktemp("scans")
+    lines = layout_pages(corpus_text())[1:3]  # the second and third pages: citations and assignments
+    images = [render_page(page, seed=n) for n, page in enumerate(lines)]
+    return {
+        "lines": lines,
+        "images": images,
+        "pdf": save_pdf(images, folder / "thong-bao-quet.pdf"),
+        "jpeg": save_jpeg(images[0], folder / "thong-bao-trang-1.jpg"),
+        "tiff": save_tiff(images, folder / "thong-bao-quet.tif"),
+    }

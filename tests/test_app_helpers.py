@@ -170,8 +170,9 @@ def test_check_upload_sniffs_content_not_names():
     assert check_upload(b"%PDF-1.4\n...", "cong-van.txt", mb) == "pdf"
     assert check_upload("Công văn số 12/UBND".encode(), "a.md", mb) == "text"
     assert check_upload(b"<html><body><p>Xin chao</p></body></html>", "a.htm", mb) == "html"
-    with pytest.raises(UploadRejected, match="ảnh PNG"):
-        check_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.pdf", mb)
+    assert check_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.pdf", mb) == "png"  # read by OCR
+    with pytest.raises(UploadRejected, match="ảnh GIF"):
+        check_upload(b"GIF89a" + b"\x00" * 100, "scan.pdf", mb)
     with pytest.raises(UploadRejected, match="nhị phân"):
         check_upload(bytes(range(256)) * 10, "ghi-chu.txt", mb)
     with pytest.raises(UploadRejected, match="Loại tệp không được nhận"):
@@ -193,8 +194,9 @@ def test_sniff_kind_is_the_loaders_choice():
     with pytest.raises(LoadError) as odd:
         sniff_kind("Công văn số 12/UBND".encode(), ".xyz")
     assert odd.value.code == "unsupported_format" and ".xyz" in odd.value.message
-    with pytest.raises(LoadError, match="ảnh PNG"):
-        sniff_kind(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, ".pdf")
+    assert sniff_kind(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, ".pdf") == "png"  # a page image, read by OCR
+    with pytest.raises(LoadError, match="ảnh GIF"):
+        sniff_kind(b"GIF89a" + b"\x00" * 100, ".pdf")
 
 
 def test_within(tmp_path):

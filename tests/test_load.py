@@ -26,7 +26,7 @@ from builders import (
     truncate,
 )
 
-from ingest.load import LoadError, iter_files, load_file
+from ingest.load import LoadError, LoadOptions, iter_files, load_file
 from ingest.normalize import normalize
 
 NOTICE = (
@@ -94,8 +94,14 @@ def test_pdf_with_owner_password_only_opens_with_empty_password(tmp_path):
     assert "Sở Y tế chủ trì" in unicodedata.normalize("NFC", loaded.pages[0])
 
 
-def test_scanned_pdf_needs_ocr(tmp_path):
+def test_scanned_pdf_needs_ocr(tmp_path, monkeypatch):
     pdf = make_image_only_pdf(tmp_path / "scan.pdf", pages=2)
+    err = load_error(pdf, options=LoadOptions(ocr="off"))  # OCR switched off
+    assert err.code == "no_text_layer"
+    assert "không có lớp chữ — cần OCR" in err.message
+    import ingest.ocr
+
+    monkeypatch.setattr(ingest.ocr, "available", lambda: False)  # Tesseract not installed
     err = load_error(pdf)
     assert err.code == "no_text_layer"
     assert "không có lớp chữ — cần OCR" in err.message
@@ -129,7 +135,7 @@ def test_pdf_with_one_scanned_page_warns(tmp_path):
     mixed = tmp_path / "mixed.pdf"
     with mixed.open("wb") as f:
         writer.write(f)
-    loaded = load_file(mixed, "mixed.pdf")
+    loaded = load_file(mixed, "mixed.pdf", options=LoadOptions(ocr="off"))
     assert len(loaded.pages) == 2 and loaded.pages[1].strip() == ""
     assert any("Trang 2" in w and "OCR" in w for w in loaded.warnings)
 
@@ -343,12 +349,21 @@ def test_too_large(tmp_path):
     assert_clerk_message(err)
 
 
-def test_unknown_extension_and_images_are_unsupported(tmp_path):
+def test_unknown_extension_and_broken_images(tmp_path, monkeypatch):
     assert load_error(make_text(tmp_path / "data.json", '{"a": "Sở Y tế"}')).code == "unsupported_format"
+    gif = tmp_path / "anh.gif"
+    gif.write_bytes(b"GIF89a" + bytes(100))
+    assert load_error(gif).code == "unsupported_format"
     png = tmp_path / "anh.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))  # a PNG signature and nothing readable after it
     err = load_error(png)
-    assert err.code == "unsupported_format" and "OCR" in err.message
+    assert err.code == "corrupt_image" and "ảnh PNG" in err.message
+    import ingest.ocr
+
+    monkeypatch.setattr(ingest.ocr, "available", lambda: False)  # Tesseract not installed
+    err = load_error(png)
+    assert err.code == "needs_ocr" and "cần OCR" in err.message and "tesseract-ocr-vie" in err.message
+    assert load_error(png, options=LoadOptions(ocr="off")).code == "needs_ocr"
 
 
 def test_missing_file_is_unreadable(tmp_path):

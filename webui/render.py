@@ -298,6 +298,8 @@ def render_hits(hits: Sequence[Any], query: str) -> str:
         out.append(
             _meta_line([("Trích yếu", title), ("Cơ quan ban hành", h.issuer), ("Mục", h.section), ("Trang", h.page)])
         )
+        if getattr(h, "warning", None):
+            out.append(f'<div class="cd-sub cd-warn">⚠ Ảnh quét: {esc(h.warning)}</div>')
         out.append(f'<div class="cd-passage">{highlight_html(h.text, query)}</div>')
         if url:
             out.append(_open_link(url))

@@ -15,11 +15,13 @@ from chidao.lang.text import nfc
 
 #: File name suffixes a clerk may upload (the content decides how a file is read).
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".doc", ".txt", ".md", ".markdown", ".html", ".htm")
+UPLOAD_SUFFIXES += (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # scanned pages, read by OCR
 _BINARY_TEXT = "Nội dung tệp không phải văn bản đọc được (dữ liệu nhị phân); hãy lưu lại thành PDF, DOCX hay TXT."
 
 
 _UNSAFE_NAME_RE = re.compile(r"[^\w]+", re.UNICODE)
 _KIND_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html"}
+_KIND_SUFFIX |= {"png": ".png", "jpeg": ".jpg", "tiff": ".tif"}  # scanned pages
 
 
 def safe_upload_name(client_name: str, kind: str) -> str:
@@ -57,7 +59,9 @@ def check_upload(data: bytes, client_name: str, max_bytes: int) -> str:
     suffix = Path(str(client_name)).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         shown = suffix or "không có đuôi"
-        raise UploadRejected(f"Loại tệp không được nhận ({shown}); chỉ nhận PDF, DOCX, DOC, TXT, MD hoặc HTML.")
+        raise UploadRejected(
+            f"Loại tệp không được nhận ({shown}); chỉ nhận PDF, DOCX, DOC, TXT, MD, HTML hoặc ảnh quét PNG, JPEG, TIFF."
+        )
     check_size(len(data), max_bytes)
     if not data:
         raise UploadRejected("Tệp rỗng (0 byte); hãy kiểm tra lại tệp gốc.")

@@ -4,7 +4,8 @@ Layout of the index folder::
 
     CURRENT                 name of the live generation ("gen-000007"), replaced atomically
     gen-000007/
-        manifest.sqlite     documents (metadata, normalised text), sources, chunks, citations, assignments
+        manifest.sqlite     documents (metadata, normalised text), sources, chunks, citations, assignments,
+                            ocr_pages (the word boxes and page image of every page read by OCR)
         vectors.faiss       FAISS index of the chunk embeddings (ids = chunk row ids)
         lexical/            bm25s index (JSON + .npy, no pickles)
         index.json          what the index is: schema version, model name, dimension, counts
@@ -24,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -31,6 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+
+from chidao.records import OcrPage, OcrWord
 
 SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
@@ -96,7 +100,18 @@ CREATE TABLE IF NOT EXISTS assignments(
 );
 CREATE INDEX IF NOT EXISTS assignments_doc ON assignments(doc_id);
 CREATE INDEX IF NOT EXISTS assignments_agency ON assignments(agency);
+CREATE TABLE IF NOT EXISTS ocr_pages(
+    doc_id TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    width INTEGER NOT NULL, height INTEGER NOT NULL,
+    confidence REAL NOT NULL, valid_share REAL NOT NULL, low_quality INTEGER NOT NULL, angle REAL NOT NULL,
+    words TEXT NOT NULL,
+    image BLOB,
+    PRIMARY KEY (doc_id, page)
+);
 """
+#: Tables holding rows of one document (deleted with it).
+DOCUMENT_TABLES = ("chunks", "citations", "assignments", "ocr_pages", "documents")
 
 
 class IndexMeta(BaseModel):
@@ -174,6 +189,22 @@ def year_in_number(number: str | None) -> int | None:
 
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def words_json(page: OcrPage) -> str:
+    """An OCR page's words as compact JSON: ``[[text, left, top, width, height, conf, start, end], …]``."""
+    return json.dumps(
+        [[w.text, w.left, w.top, w.width, w.height, round(w.conf, 1), w.start, w.end] for w in page.words],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def words_from_json(data: str) -> list[OcrWord]:
+    return [
+        OcrWord(text=t, left=x, top=y, width=w, height=h, conf=c, start=s, end=e)
+        for t, x, y, w, h, c, s, e in json.loads(data)
+    ]
 
 
 def doc_id_for(text: str) -> str:

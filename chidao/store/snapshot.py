@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from chidao.store.layout import LEXICAL, MANIFEST, META, VECTORS, IndexMeta, current_generation
+from chidao.records import OcrPage
+from chidao.store.layout import LEXICAL, MANIFEST, META, VECTORS, IndexMeta, current_generation, words_from_json
 from chidao.store.rows import (
     AgencyCount,
     AssignmentRow,
@@ -114,6 +115,53 @@ class Snapshot:
         cols = f"{_DOC_COLUMNS}, page_starts" + (", text" if with_text else "")
         rows = self._rows(f"SELECT {cols} FROM documents WHERE doc_id=?", (doc_id,))
         return _document(rows[0], with_text) if rows else None
+
+    # -- pages read by OCR (an index written before OCR existed has no such table: no pages)
+
+    def _ocr_rows(self, sql: str, params: Iterable) -> list[sqlite3.Row]:
+        try:
+            return self._rows(sql, params)
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+
+    def ocr_page_numbers(self, doc_id: str) -> list[int]:
+        """The pages of a document that were read by OCR."""
+        return [r[0] for r in self._ocr_rows("SELECT page FROM ocr_pages WHERE doc_id=? ORDER BY page", (doc_id,))]
+
+    def ocr_page(self, doc_id: str, page: int) -> OcrPage | None:
+        """One OCRed page's words (with boxes and text offsets) and quality, without the image."""
+        rows = self._ocr_rows(
+            "SELECT page, width, height, confidence, valid_share, low_quality, angle, words FROM ocr_pages"
+            " WHERE doc_id=? AND page=?",
+            (doc_id, page),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return OcrPage(
+            page=r["page"],
+            width=r["width"],
+            height=r["height"],
+            confidence=r["confidence"],
+            valid_share=r["valid_share"],
+            low_quality=bool(r["low_quality"]),
+            angle=r["angle"],
+            words=words_from_json(r["words"]),
+        )
+
+    def page_image(self, doc_id: str, page: int) -> bytes | None:
+        """The JPEG image of an OCRed page, as the viewer shows it."""
+        rows = self._ocr_rows("SELECT image FROM ocr_pages WHERE doc_id=? AND page=?", (doc_id, page))
+        return bytes(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def low_quality_pages(self) -> dict[str, list[int]]:
+        """doc_id → its OCRed pages marked low quality."""
+        out: dict[str, list[int]] = {}
+        for r in self._ocr_rows("SELECT doc_id, page FROM ocr_pages WHERE low_quality=1 ORDER BY doc_id, page", ()):
+            out.setdefault(r[0], []).append(r[1])
+        return out
 
     def document_text(self, doc_id: str) -> str:
         rows = self._rows("SELECT text FROM documents WHERE doc_id=?", (doc_id,))

@@ -19,6 +19,7 @@ from chidao.records import Document
 from chidao.store.cache import EmbeddingCache
 from chidao.store.layout import (
     CURRENT,
+    DOCUMENT_TABLES,
     EMBEDDINGS,
     KEEP_GENERATIONS,
     LEXICAL,
@@ -36,6 +37,7 @@ from chidao.store.layout import (
     current_generation,
     read_meta,
     text_hash,
+    words_json,
     write_failure,
     year_in_number,
 )
@@ -232,6 +234,25 @@ class IndexWriter:
                     for a in doc.assignments
                 ],
             )
+            self.db.executemany(
+                "INSERT INTO ocr_pages(doc_id, page, width, height, confidence, valid_share, low_quality, angle,"
+                " words, image) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        doc.doc_id,
+                        p.page,
+                        p.width,
+                        p.height,
+                        p.confidence,
+                        p.valid_share,
+                        int(p.low_quality),
+                        p.angle,
+                        words_json(p),
+                        p.image,
+                    )
+                    for p in doc.ocr_pages
+                ],
+            )
         self.changed = True
 
     def link_source(self, path: str, source: str, doc_id: str, file_hash: str, size: int, mtime: float) -> None:
@@ -259,7 +280,7 @@ class IndexWriter:
                 self.db.execute("UPDATE documents SET source=? WHERE doc_id=?", (others[0][0], doc_id))
                 removed = False
             else:
-                for table in ("chunks", "citations", "assignments", "documents"):
+                for table in DOCUMENT_TABLES:
                     self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
                 removed = True
         self.changed = True
@@ -270,7 +291,7 @@ class IndexWriter:
         paths = [p for (p,) in self.db.execute("SELECT path FROM sources WHERE doc_id=?", (doc_id,))]
         with self.db:
             self.db.execute("DELETE FROM sources WHERE doc_id=?", (doc_id,))
-            for table in ("chunks", "citations", "assignments", "documents"):
+            for table in DOCUMENT_TABLES:
                 self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
         self.changed = True
         return paths
