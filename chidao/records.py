@@ -147,6 +147,20 @@ class IngestReport(Record):
     seconds: dict[str, float] = Field(default_factory=dict)  # read/parse, embed, publish
 
 
+FileStatus = Literal["added", "unchanged", "replaced", "duplicate", "failed"]
+
+
+class FileResult(Record):
+    """What happened to one file handed to the ingest service (``ingest/service.py``), e.g. an upload."""
+
+    name: str  # the file name the clerk knows (the uploaded name, not the stored one)
+    status: FileStatus  # replaced: a file of that name was indexed before with other bytes;
+    # duplicate: its content is already indexed under another file
+    code: str | None = None  # when failed: a LoadError code, or too_large, index_busy, index_write …
+    message: str = ""  # Vietnamese, for the clerk (why it failed, or which file it duplicates)
+    doc_id: str | None = None  # the document it is indexed as (not for failed files)
+
+
 # ---------------------------------------------------------------- search
 
 

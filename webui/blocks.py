@@ -64,7 +64,7 @@ CSS = """
 .cd-list li { margin: .35em 0; }
 .cd-context { color: #334155; }
 .cd-badge { padding: .1em .6em; border-radius: 999px; font-weight: 700; font-size: .9rem; }
-.cd-badge-added, .cd-badge-updated { background: #dcfce7; color: #14532d; }
+.cd-badge-added, .cd-badge-replaced { background: #dcfce7; color: #14532d; }
 .cd-badge-unchanged, .cd-badge-duplicate { background: #e2e8f0; color: #1e293b; }
 .cd-badge-failed { background: #fee2e2; color: #7f1d1d; }
 .cd-graph { max-width: 960px; margin: .4em 0 .8em; font-size: 15px; }

@@ -542,27 +542,48 @@ def render_documents(docs: Sequence[Mapping[str, Any]]) -> str:
 
 STATUS_LABELS = {
     "added": "đã thêm",
-    "updated": "đã cập nhật",
+    "replaced": "đã cập nhật",
     "unchanged": "không đổi",
     "duplicate": "đã có sẵn",
     "failed": "lỗi",
 }
+#: Codes of errors that stop a whole upload (the index, not the file).
+_BATCH_CODES = {"index_busy": "Chưa nạp được: chỉ mục đang bận.", "index_write": "Chưa nạp được văn bản nào."}
 
 
-def render_upload_results(results: Sequence[Mapping[str, str]], summary: str = "") -> str:
-    """One row per uploaded file: name, status (đã thêm, đã cập nhật, không đổi, lỗi) and detail."""
-    out = []
-    if summary:
-        out.append(f'<div class="cd-count">{esc(summary)}</div>')
+def upload_summary(results: Sequence[Any]) -> str:
+    """ "Kết quả nạp 3 tệp: 2 đã thêm, 1 lỗi." (or why nothing was indexed)."""
+    codes = {r.code for r in results}
+    if results and all(r.status == "failed" for r in results) and len(codes) == 1:
+        code = next(iter(codes))
+        if code in _BATCH_CODES:
+            return _BATCH_CODES[code]
+        if code in ("index_state", "internal_error"):
+            return "Chưa nạp được văn bản nào."
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items())
+    return f"Kết quả nạp {len(results)} tệp: {summary}."
+
+
+def render_upload_results(results: Sequence[Any], docs: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """One row per uploaded file (``FileResult``): name, status (đã thêm, đã cập nhật, không đổi,
+    đã có sẵn, lỗi) and detail (the document it became, or why it failed); ``docs`` by doc_id."""
+    docs = docs or {}
+    out = [f'<div class="cd-count">{esc(upload_summary(results))}</div>']
     out.append(
         '<table class="cd-table cd-upload"><thead><tr><th>Tệp</th><th>Kết quả</th><th>Chi tiết</th></tr></thead><tbody>'
     )
     for r in results:
-        status = r["status"]
+        detail = r.message
+        doc = docs.get(r.doc_id or "")
+        if not detail and doc:
+            detail = f"{doc_label(doc)} — {doc.get('chunks')} đoạn"
         out.append(
-            f"<tr class='cd-st-{esc(status)}'><td class='cd-file'>{esc(r['name'])}</td>"
-            f"<td class='cd-nowrap'><span class='cd-badge cd-badge-{esc(status)}'>"
-            f"{esc(STATUS_LABELS.get(status, status))}</span></td><td>{esc(r.get('detail', ''))}</td></tr>"
+            f"<tr class='cd-st-{esc(r.status)}'><td class='cd-file'>{esc(r.name)}</td>"
+            f"<td class='cd-nowrap'><span class='cd-badge cd-badge-{esc(r.status)}'>"
+            f"{esc(STATUS_LABELS.get(r.status, r.status))}</span></td><td>{esc(detail)}</td></tr>"
         )
     out.append("</tbody></table>")
     return "".join(out)
