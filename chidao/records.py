@@ -212,3 +212,5 @@ class Answer(Record):
     answer: str
     citations: list[Citation] = Field(default_factory=list)
     generated: bool = False  # True when an LLM endpoint phrased the answer
+    agency: str | None = None  # assignment answers about one agency: its canonical name
+    tasks_total: int | None = None  # assignment answers: the agency's tasks in all (the answer cites some)

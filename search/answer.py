@@ -165,7 +165,7 @@ def _doc_label(d: dict) -> str:
         parts.append(f"số {d['number']}")
     if d.get("date"):
         y, m, dd = d["date"].split("-")
-        parts.append(f"ngày {int(dd)}/{int(m)}/{y}")
+        parts.append(f"ngày {dd}/{m}/{y}")  # dd/mm/yyyy, as everywhere in the UI
     return " ".join(parts)
 
 
@@ -419,12 +419,16 @@ def _answer_assignment(searcher, question: str, intent: Intent) -> Answer:
     else:
         chosen = [dict(r) for r in rows[:8]]
     head = f"Các nhiệm vụ giao {', '.join(names[:3])} tìm thấy trong các văn bản:"
+    if len(chosen) < len(rows):
+        head = f"{len(chosen)} của {len(rows)} nhiệm vụ giao {', '.join(names[:3])} sát với câu hỏi nhất:"
     return Answer(
         question=question,
         intent="assignment",
         found=True,
         answer=head + "\n" + "\n".join(_assignment_lines(citer, chosen)),
         citations=citer.citations,
+        agency=names[0] if len(names) == 1 else None,
+        tasks_total=len(rows),
     )
 
 

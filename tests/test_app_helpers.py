@@ -211,6 +211,7 @@ ASSIGNMENTS = [
         "number": "81/TB-VPCP",
         "type": "Thông báo",
         "title": "Kết luận phiên họp",
+        "issuer": "Văn phòng Chính phủ",
         "agency": "Sở Y tế",
         "role": "chủ trì",
         "task": "Xây dựng hướng dẫn phòng, chống dịch COVID-19",
@@ -235,16 +236,17 @@ ASSIGNMENTS = [
 
 def test_task_rows_in_column_order():
     rows = task_rows(ASSIGNMENTS)
-    assert rows[0][:7] == [
+    assert rows[0][:8] == [
         1,
         dt.date(2021, 5, 4),
         "81/TB-VPCP",
         "Thông báo",
+        "Văn phòng Chính phủ",
         "Sở Y tế",
         "Chủ trì",
         ASSIGNMENTS[0]["task"],
     ]
-    assert rows[1][0] == 2 and rows[1][1] == "" and rows[1][5] == "Được giao" and rows[1][7] == ""
+    assert rows[1][0] == 2 and rows[1][1] == "" and rows[1][6] == "Được giao" and rows[1][8] == ""
     assert len(rows[0]) == len(HEADERS)
 
 
@@ -257,9 +259,10 @@ def test_xlsx_is_a_real_workbook(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == HEADERS
     assert rows[1][1] == dt.datetime(2021, 5, 4) and ws["B2"].number_format == "DD/MM/YYYY"
-    assert rows[1][6] == "Xây dựng hướng dẫn phòng, chống dịch COVID-19"
-    assert ws["G3"].data_type == "s" and rows[2][6].startswith("=HYPERLINK")  # text, not a formula
-    assert ws.freeze_panes == "A2" and ws.column_dimensions["G"].width == 80
+    assert rows[1][7] == "Xây dựng hướng dẫn phòng, chống dịch COVID-19"
+    assert rows[1][4] == "Văn phòng Chính phủ"  # the issuer: which province's Sở Y tế
+    assert ws["H3"].data_type == "s" and rows[2][7].startswith("=HYPERLINK")  # text, not a formula
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["H"].width == 80
     assert ws["A1"].font.bold
     assert wb["Thông tin"]["B1"].value == "Sở Y tế"
 
@@ -270,8 +273,8 @@ def test_csv_has_bom_and_neutralised_formulas(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == list(HEADERS)
-    assert rows[1][1] == "04/05/2021" and rows[1][4] == "Sở Y tế"
-    assert rows[2][6] == '\'=HYPERLINK("http://x")'
+    assert rows[1][1] == "04/05/2021" and rows[1][4] == "Văn phòng Chính phủ" and rows[1][5] == "Sở Y tế"
+    assert rows[2][7] == '\'=HYPERLINK("http://x")'
 
 
 # ---------------------------------------------------------------- HTML pieces

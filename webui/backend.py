@@ -22,6 +22,7 @@ from chidao.config import Settings
 from chidao.lang.text import fold, nfc
 from search.export import ROLE_LABELS
 from webui.auth import LOGOUT_PATH
+from webui.lanes import Lane, lane
 from webui.render import (
     chunk_count,
     doc_label,
@@ -31,6 +32,7 @@ from webui.render import (
     note,
     render_answer,
     render_chips,
+    render_documents,
     render_hits,
     render_refs,
     render_tasks,
@@ -157,19 +159,34 @@ class Backend:
             logger.debug("%s failed", name, exc_info=True)
             return None, note(f"Đã xảy ra lỗi khi {action}; hãy thử lại hoặc báo quản trị viên.", "error")
 
+    def lane_of(self, question: str) -> Lane:
+        """The encoder lane of a question (``webui.lanes``): agency and number questions cite a few
+        passages and go first; topic questions re-score dozens and wait their turn."""
+        from search.intent import classify
+
+        try:
+            with self.searcher.pinned():
+                kind = classify(question, self.searcher).kind
+        except Exception:  # the answer itself will report the problem
+            return "normal"
+        return "urgent" if kind in ("assignment", "reference") else "normal"
+
     def ask(self, question: str) -> str:
         question = nfc(question or "").strip()
         if not question:
             return note("Hãy nhập câu hỏi, ví dụ: “Sở Y tế được giao nhiệm vụ gì?”")
         if self.is_empty():
             return empty_index_html()
-        answer, error = self._call("ask", "trả lời câu hỏi", self.searcher.ask, question)
+        with lane(self.lane_of(question)):
+            answer, error = self._call("ask", "trả lời câu hỏi", self.searcher.ask, question)
         if error:
             return error
         logger.info("answered a question (%d citations)", len(answer.citations))
         return render_answer(answer, question)
 
-    def search(self, query: str, type_: str, issuer: str, agency: str, since: str, until: str, k: int = 20) -> str:
+    def search(self, query: str, type_: str, issuer: str, agency: str, since: str, until: str, page: int = 1) -> str:
+        """Search results grouped by document, ``HITS_PER_PAGE`` documents on page ``page``; every
+        passage the retrievers return is grouped, so the count is the real number of matches."""
         from chidao.records import Filters
 
         query = nfc(query or "").strip()
@@ -184,10 +201,31 @@ class Backend:
             )
         except ValueError as exc:
             return note(esc(exc), "error")
-        hits, error = self._call("search", "tìm kiếm", self.searcher.search, query, k=k, filters=filters)
+        k = 2 * self.settings.candidates  # every candidate of both retrievers
+        with lane("urgent"):
+            hits, error = self._call("search", "tìm kiếm", self.searcher.search, query, k=k, filters=filters)
         if error:
             return error
-        return render_hits(hits, query)
+        return render_hits(hits, query, page)
+
+    def documents_html(self, query: str = "", page: int = 1, docs: list[dict[str, Any]] | None = None) -> str:
+        """The Văn bản tab's table: documents matching ``query`` (with or without accents), one page."""
+        return render_documents(self.documents() if docs is None else docs, nfc(query or "").strip(), page)
+
+    def agency_suggestions(self, typed: str, limit: int = 12) -> str:
+        """Buttons for the agencies whose name contains what was typed, compared without accents
+        ("so y te" → Sở Y tế), most assigned first; the most assigned ones when nothing is typed."""
+        words = fold(nfc(typed or "")).split()
+        agencies = self.searcher.agencies()
+        found = [a for a in agencies if all(w in fold(a["agency"]) for w in words)]
+        if not agencies:
+            return ""
+        if not found:
+            return note(f"Không có cơ quan nào có tên chứa “{esc(typed)}”.")
+        label = "Cơ quan phù hợp:" if words else "Cơ quan được giao nhiều nhiệm vụ nhất:"
+        items = [(a["agency"], f"{a['agency']} ({a['assignments']})") for a in found[:limit]]
+        more = f" (+{len(found) - limit})" if len(found) > limit else ""
+        return render_chips(label + more, items, "agency")
 
     def refs(self, number: str) -> str:
         number = nfc(number or "").strip()
