@@ -93,7 +93,8 @@ def serve(settings: Settings) -> None:
     from chidao.models.embed import make_encoder
     from webui.lanes import EncoderGate, set_torch_threads
 
-    set_torch_threads()
+    if settings.encoder == "sentence-transformers":
+        set_torch_threads()
     try:
         # One encoder call at a time, agency and number questions first (webui/lanes.py).
         searcher = Searcher.open(settings, encoder=EncoderGate(make_encoder(settings)))
