@@ -217,8 +217,12 @@ MIN_COVERAGE = 0.35
 
 
 def citable(text: str) -> bool:
-    """A passage worth citing on its own: a few words at least, not a date line or the motto."""
+    """A passage worth citing on its own: a few words at least, not a date line or the motto, and
+    not a short line all in capitals (a letterhead, a document type, a heading: it names, it does
+    not answer)."""
     words = re.findall(r"\w+", text)
+    if len(words) <= 15 and not any(c.islower() for c in text):
+        return False
     return len(words) >= 4 and not _LOW_VALUE.match(" ".join(fold(text).split()).strip(" .*"))
 
 
@@ -569,7 +573,27 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _header_span(searcher, doc_id: str) -> tuple[int, int]:
-    return searcher.snapshot.first_chunk_span(doc_id)
+    """What names a document in its header: from the line with its number to the end of its title
+    (trích yếu), inside its first chunk; not the letterhead and motto above the number, which a
+    citation would otherwise highlight. The whole first chunk when neither is found there."""
+    start, end = searcher.snapshot.first_chunk_span(doc_id)
+    doc = searcher.snapshot.document(doc_id)
+    if doc is None or end <= start:
+        return start, end
+    text = doc.text
+    head = text[start:end]
+    first, last = start, end
+    if doc.number and (at := head.find(doc.number)) >= 0:
+        first = start + head.rfind("\n", 0, at) + 1
+    title = " ".join((doc.title or "").split())
+    if title:
+        words = title.split()
+        # the title's last words, found after the number (printed titles may wrap over lines)
+        tail = re.compile(r"\s+".join(re.escape(w) for w in words[-4:]))
+        m = tail.search(text, first, end)
+        if m:
+            last = m.end()
+    return first, last
 
 
 # ---------------------------------------------------------------- entry point

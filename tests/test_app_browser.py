@@ -687,3 +687,23 @@ def test_every_page_forbids_framing(visit, servers):
         assert response.headers.get("x-frame-options") == "DENY", url
     page = v.open()
     assert page.evaluate("window.top === window")  # and the page itself runs under its policy (see visit)
+
+
+def test_a_number_answer_cites_the_title_not_the_letterhead(visit):
+    v = visit()
+    page = v.open()
+    textbox(page, "cd-question").fill("Kế hoạch 45/KH-SYT về việc gì?")
+    page.click("#cd-ask-btn")
+    page.wait_for_selector("#cd-answer .cd-cite")
+    first = page.locator("#cd-answer .cd-cite").first
+    passage = squash(first.locator(".cd-passage").inner_text())
+    assert "Tiêm chủng vắc xin phòng COVID-19 đợt 3" in passage and "45/KH-SYT" in passage
+    assert "UBND TỈNH CAO BẰNG" not in passage  # the letterhead above the number
+    for text in page.locator("#cd-answer .cd-cite .cd-passage").all_inner_texts():
+        assert any(c.islower() for c in text), text  # no citation is a line of capitals alone
+    with v.context.expect_page() as opened:
+        first.locator(".cd-open").click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    marked = squash(viewer.locator("mark#doan").inner_text())
+    assert marked.startswith("Số: 45/KH-SYT") and "UBND TỈNH" not in marked
