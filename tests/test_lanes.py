@@ -83,3 +83,16 @@ def test_an_urgent_call_goes_before_the_rest_of_a_long_batch():
     assert order == ["chủ đề 0", "so y te", "chủ đề 2", "chủ đề 4"]  # after one slice, not after all
     assert inner.most_inside == 1  # never two calls at once
     assert current_lane() == "normal"
+
+
+def test_passages_met_before_are_not_encoded_again():
+    inner = RecordingEncoder()
+    inner.hold.set()
+    gate = EncoderGate(inner, slice_size=8, cache_size=3)
+    first = gate.encode_passages(["Sở Y tế", "Bộ Tài chính", "Sở Y tế"])
+    assert first[:, 0].tolist() == [7, 12, 7] and inner.calls == [["Sở Y tế", "Bộ Tài chính"]]
+    again = gate.encode_passages(["Bộ Tài chính", "UBND tỉnh"])
+    assert again[:, 0].tolist() == [12, 9] and inner.calls[-1] == ["UBND tỉnh"]
+    gate.encode_passages(["a", "b"])  # the cache keeps the 3 most recent passages
+    gate.encode_passages(["Sở Y tế"])
+    assert inner.calls[-1] == ["Sở Y tế"] and gate.encode_passages([]).shape[0] == 0

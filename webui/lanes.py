@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
@@ -29,6 +30,8 @@ _current = threading.local()
 #: Passages encoded per turn: long enough to keep the cores busy, short enough that an urgent
 #: call waiting behind a turn is not noticed (a slice of 8 passages of ≤450 characters ≈ 0.2 s).
 SLICE = 8
+#: Passage vectors kept in memory (about 1.5 KB each for a 384-dimension model).
+PASSAGE_CACHE = 20_000
 
 
 @contextlib.contextmanager
@@ -49,12 +52,15 @@ def current_lane() -> Lane:
 class EncoderGate:
     """An encoder (``chidao.models.embed.Encoder``) whose calls take turns, urgent lane first."""
 
-    def __init__(self, encoder: Any, slice_size: int = SLICE) -> None:
+    def __init__(self, encoder: Any, slice_size: int = SLICE, cache_size: int = PASSAGE_CACHE) -> None:
         self.inner = encoder
         self.slice_size = slice_size
+        self.cache_size = cache_size
         self._cond = threading.Condition()
         self._busy = False
         self._urgent_waiting = 0
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:  # dim, model_id, … of the wrapped encoder
         return getattr(self.inner, name)
@@ -91,7 +97,25 @@ class EncoderGate:
         return self._sliced("encode_queries", texts)
 
     def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        return self._sliced("encode_passages", texts)
+        """Passage vectors; those of passages met recently come from memory (answers about the same
+        agency or topic re-score the same passages: a clerk's second question costs no encoding)."""
+        texts = list(texts)
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in found:
+                self._cache.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            fresh = self._sliced("encode_passages", missing)
+            with self._cache_lock:
+                for t, v in zip(missing, fresh, strict=True):
+                    found[t] = v
+                    self._cache[t] = v
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        if not texts:
+            return self._sliced("encode_passages", texts)
+        return np.stack([found[t] for t in texts])
 
 
 def set_torch_threads(cores: int | None = None) -> int:
