@@ -251,7 +251,8 @@ def main() -> None:
 
             deadline = start + args.max_seconds
             alone = run(server.base, fn_index, [mixed(args.alone, 0)], deadline, args.timeout)
-            work = [mixed(args.per_clerk, c * args.per_clerk) for c in range(args.clerks)]
+            # under load, questions none of which was asked alone (nothing answered from memory twice)
+            work = [mixed(args.per_clerk, args.alone + c * args.per_clerk) for c in range(args.clerks)]
             loaded = run(server.base, fn_index, work, deadline, args.timeout)
         finally:
             server.stop()
