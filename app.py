@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from chidao.config import Settings
-from webui.auth import AuthGate, Sessions, add_login_routes, parse_auth
+from webui.auth import AuthGate, SecurityHeaders, Sessions, add_login_routes, parse_auth
 from webui.backend import Backend
 from webui.blocks import CSS, HEAD, build_blocks, make_theme
 from webui.viewer import add_viewer_routes
@@ -44,10 +44,12 @@ def create_app(settings: Settings, searcher):
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.backend = backend
     if users:
-        add_login_routes(app, users, sessions)
+        add_login_routes(app, users, sessions, secure=settings.cookie_secure)
     add_viewer_routes(app, backend)
 
     blocks = build_blocks(backend)
+    # Each event sets its own limit (webui/tabs/): quick look-ups run unqueued, answers many at once
+    # (the encoder gate of webui.lanes orders the work), uploads and deletions one at a time.
     blocks.queue(default_concurrency_limit=4, api_open=False)
     index_dir = str(Path(settings.index).resolve())
 
@@ -73,6 +75,7 @@ def create_app(settings: Settings, searcher):
         head=HEAD,
     )
     app.add_middleware(AuthGate, users=users, sessions=sessions)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals and redirects get the headers too
     return app
 
 
@@ -87,8 +90,14 @@ def serve(settings: Settings) -> None:
         parse_auth(settings.auth)
     except ValueError as exc:
         raise SystemExit(f"chidao: invalid CHIDAO_AUTH / auth setting: {exc}") from exc
+    from chidao.models.embed import make_encoder
+    from webui.lanes import EncoderGate, set_torch_threads
+
+    if settings.encoder == "sentence-transformers":
+        set_torch_threads()
     try:
-        searcher = Searcher.open(settings)
+        # One encoder call at a time, agency and number questions first (webui/lanes.py).
+        searcher = Searcher.open(settings, encoder=EncoderGate(make_encoder(settings)))
     except IndexStateError as exc:
         raise SystemExit(f"chidao: {exc}") from exc
     logger.info("loading the embedding model")

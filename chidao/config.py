@@ -76,6 +76,7 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     auth: str | None = Field(None, description="user:password[,user:password…]")
+    cookie_secure: bool = Field(False, description="session cookie sent over HTTPS only (behind an HTTPS proxy)")
     upload_max_mb: int = Field(50, ge=1)
     # Ingest
     lock_timeout: float = Field(0.0, ge=0.0, description="seconds to wait for another ingest")

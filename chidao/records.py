@@ -177,6 +177,20 @@ class IngestReport(Record):
     seconds: dict[str, float] = Field(default_factory=dict)  # read/parse, embed, publish
 
 
+FileStatus = Literal["added", "unchanged", "replaced", "duplicate", "failed"]
+
+
+class FileResult(Record):
+    """What happened to one file handed to the ingest service (``ingest/service.py``), e.g. an upload."""
+
+    name: str  # the file name the clerk knows (the uploaded name, not the stored one)
+    status: FileStatus  # replaced: a file of that name was indexed before with other bytes;
+    # duplicate: its content is already indexed under another file
+    code: str | None = None  # when failed: a LoadError code, or too_large, index_busy, index_write …
+    message: str = ""  # Vietnamese, for the clerk (why it failed, or which file it duplicates)
+    doc_id: str | None = None  # the document it is indexed as (not for failed files)
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -233,3 +247,5 @@ class Answer(Record):
     answer: str
     citations: list[Citation] = Field(default_factory=list)
     generated: bool = False  # True when an LLM endpoint phrased the answer
+    agency: str | None = None  # assignment answers about one agency: its canonical name
+    tasks_total: int | None = None  # assignment answers: the agency's tasks in all (the answer cites some)

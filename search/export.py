@@ -20,6 +20,7 @@ TASK_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("date", "Ngày văn bản", 14),
     ("number", "Số hiệu", 18),
     ("type", "Loại văn bản", 14),
+    ("issuer", "Cơ quan ban hành", 30),
     ("agency", "Cơ quan", 28),
     ("role", "Vai trò", 11),
     ("task", "Nhiệm vụ", 80),

@@ -22,8 +22,8 @@ def agency_names(snap: Snapshot | None, canon: AgencyCanon, agency: str) -> list
 
 
 TASK_FIELDS = (
-    "source", "number", "date", "type", "title", "agency", "agency_text", "role", "task", "deadline", "section",
-    "doc_id", "start", "end",
+    "source", "number", "date", "type", "title", "issuer", "agency", "agency_text", "role", "task", "deadline",
+    "section", "doc_id", "start", "end",
 )  # fmt: skip
 
 

@@ -30,6 +30,9 @@ def test_split_units_gives_lines_and_sentences_of_long_lines():
         ("Cao Bang, ngay 04 thang 5 nam 2021", False),
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", False),
         ("Số: 81/TB-VPCP", False),
+        ("ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", False),  # a letterhead names, it does not answer
+        ("II. TỔ CHỨC THỰC HIỆN CÁC NHIỆM VỤ", False),
+        ("UBND các huyện, thành phố bố trí điểm tiêm chủng lưu động", True),
     ],
 )
 def test_citable_passages(text, ok):

@@ -155,16 +155,16 @@ def test_no_query_text_in_logs(backend, caplog):
 def test_a_failed_index_write_is_explained(backend, tmp_path, monkeypatch):
     import errno
 
-    import ingest.pipeline
+    import ingest.service
     from chidao.store import write_failure
 
     def disk_full(*args, **kwargs):
         raise write_failure(OSError(errno.ENOSPC, "No space left on device"))
 
-    monkeypatch.setattr(ingest.pipeline, "ingest_paths", disk_full)
+    monkeypatch.setattr(ingest.service, "ingest_paths", disk_full)
     note = tmp_path / "day-o-dia.txt"
     note.write_text("Sở Y tế chủ trì.", encoding="utf-8")
     page = backend.upload([note])
     assert "ổ đĩa đã đầy" in page and "The index" not in page and "Chưa nạp được" in page
-    monkeypatch.setattr(ingest.pipeline, "ingest_paths", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(ingest.service, "ingest_paths", lambda *a, **k: 1 / 0)
     assert "Lỗi máy chủ khi nạp" in backend.upload([note])

@@ -69,6 +69,27 @@ UPLOAD_BLOCKS = [
     "báo cáo Ủy ban nhân dân tỉnh trước ngày 30/4/2022.",
     "2. Sở Nông nghiệp và Phát triển nông thôn phối hợp kiểm tra công tác phòng cháy rừng tại các huyện.",
 ]
+#: Twelve provinces' letters on digital transformation: more than a page of search results, an agency
+#: with more tasks than an answer lists, one issuer per province, and footnote markers as PDFs print them.
+PROVINCES = ["Lạng Sơn", "Hà Giang", "Tuyên Quang", "Bắc Kạn", "Thái Nguyên", "Lào Cai", "Yên Bái", "Sơn La",
+             "Điện Biên", "Lai Châu", "Hòa Bình", "Phú Thọ"]  # fmt: skip
+PLATFORMS = ["chính quyền số", "kinh tế số", "xã hội số", "kho dữ liệu dùng chung", "trung tâm điều hành thông minh",
+             "hạ tầng cáp quang", "chữ ký số", "dịch vụ công trực tuyến", "thanh toán không dùng tiền mặt",
+             "an toàn thông tin mạng", "đào tạo kỹ năng số", "bản đồ số"]  # fmt: skip
+
+
+def provincial_letter(i: int, province: str, platform: str) -> str:
+    return (
+        f"ỦY BAN NHÂN DÂN\nTỈNH {province.upper()}\nSố: {100 + i}/UBND-CĐS\n"
+        f"{province}, ngày {i + 1:02d} tháng 3 năm 2022\nCÔNG VĂN\nV/v đẩy mạnh chuyển đổi số năm 2022\n"
+        f"Thực hiện Nghị quyết về chuyển đổi số của Chính phủ[1] và hướng dẫn của Bộ Thông tin và Truyền thông[2], "
+        f"Ủy ban nhân dân tỉnh {province} yêu cầu các cơ quan thực hiện các nội dung sau:\n"
+        f"1. Sở Thông tin và Truyền thông chủ trì xây dựng {platform} của tỉnh, báo cáo Ủy ban nhân dân tỉnh "
+        f"trước ngày 30/6/2022.\n"
+        "2. Các sở, ban, ngành phối hợp triển khai các nhiệm vụ chuyển đổi số được giao.\n"
+    )
+
+
 UPLOAD_HEADER = [
     ["ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"],
     ["Số: 2024/UBND-KT", "Cao Bằng, ngày 20 tháng 3 năm 2022"],
@@ -156,6 +177,9 @@ def servers(tmp_path_factory):
         shutil.copy(SAMPLE, corpus / SAMPLE.name)
         make_docx(corpus / "cong-van-sat-lo.docx", DOCX_BLOCKS, header_table=DOCX_HEADER)
         make_pdf(corpus / "ke-hoach-tiem-chung.pdf", PDF_PAGES, footer_page_numbers=True)
+        for i, (province, platform) in enumerate(zip(PROVINCES, PLATFORMS, strict=True)):
+            letter = provincial_letter(i, province, platform)
+            (corpus / f"cong-van-chuyen-doi-so-{i + 1:02d}.txt").write_text(letter, encoding="utf-8")
         index = work / "index"
         built = subprocess.run(
             [sys.executable, "-m", "chidao.cli", "ingest", str(corpus), "--index", str(index), "--json"],
@@ -165,7 +189,7 @@ def servers(tmp_path_factory):
             text=True,
         )
         assert built.returncode == 0, built.stderr[-3000:]
-        assert '"added": 3' in built.stdout, built.stdout
+        assert '"added": 15' in built.stdout, built.stdout
         main = Server(index, work / "main.log")
         started.append(main)
         secured = Server(index, work / "auth.log", CHIDAO_AUTH=f"{USER}:{PASSWORD},khach:khach")
@@ -193,15 +217,17 @@ def browser():
 class Visit:
     """A browser context on one server that records every request it makes."""
 
-    def __init__(self, browser, base: str) -> None:
+    def __init__(self, browser, base: str, width: int = 1366, height: int = 900) -> None:
         self.base = base
         self.context = browser.new_context(
-            viewport={"width": 1366, "height": 900}, accept_downloads=True, locale="vi-VN"
+            viewport={"width": width, "height": height}, accept_downloads=True, locale="vi-VN"
         )
         self.context.set_default_timeout(60_000)
         self.requests: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
         self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.page.on("console", lambda m: self.console.append(m.text))
 
     def open(self, path: str = "/"):
         self.page.goto(self.base + path)
@@ -224,8 +250,8 @@ class Visit:
 def visit(browser, servers, request):
     opened: list[Visit] = []
 
-    def make(name: str = "main") -> Visit:
-        v = Visit(browser, servers[name].base)
+    def make(name: str = "main", **options) -> Visit:
+        v = Visit(browser, servers[name].base, **options)
         opened.append(v)
         return v
 
@@ -236,6 +262,8 @@ def visit(browser, servers, request):
             v.page.screenshot(path=str(DEBUG / f"{request.node.name}-{i}.png"))
         v.close()
         assert foreign == [], f"requests left the app's host: {foreign[:5]}"
+        blocked = [m for m in v.console if "Content Security Policy" in m]
+        assert blocked == [], f"the page's own policy blocked something: {blocked[:3]}"
 
 
 def textbox(page, elem_id: str):
@@ -269,6 +297,8 @@ def test_ask_shows_a_cited_answer_that_opens_the_passage(visit, shots):
     page.wait_for_selector("#cd-answer .cd-cite")
     answer = page.inner_text("#cd-answer .cd-answer-text")
     assert "Sở Y tế" in answer and "[1]" in answer
+    # one date format everywhere: dd/mm/yyyy in the answer as on the cards
+    assert "04/05/2021" in answer and not re.search(r"(?<![\d/])4/5/2021", answer)
     first = page.locator("#cd-answer .cd-cite").first
     head = first.locator(".cd-card-head").inner_text()
     assert "[1]" in head and "Thông báo" in head and "04/05/2021" in head
@@ -371,15 +401,22 @@ def test_agency_tasks_export_to_excel_and_csv(visit, shots):
     v = visit()
     page = v.open()
     tab(page, "Nhiệm vụ theo cơ quan")
-    field = page.locator("#cd-t-agency input")
+    field = textbox(page, "cd-t-agency")
     field.click()
-    field.fill("so y te")  # typed without accents, matched through the agency table
+    field.fill("so y te")  # typed without accents: the matching agencies are offered
     field.press("Enter")
-    page.click("#cd-tasks-btn")
     page.wait_for_selector("#cd-tasks table")
+    page.locator("#cd-t-suggest .cd-chip", has_text="Sở Y tế").first.wait_for()
+    assert "Sở Thông tin" not in page.inner_text("#cd-t-suggest")  # filtered
+    field.fill("")
+    page.locator("#cd-t-suggest .cd-chip", has_text="Sở Y tế").first.click()
+    page.wait_for_function("document.querySelector('#cd-tasks .cd-count')?.innerText.includes('Sở Y tế')")
     rows = page.locator("#cd-tasks tbody tr")
     n = rows.count()
     assert n >= 1 and "giao cho Sở Y tế" in page.inner_text("#cd-tasks .cd-count")
+    assert textbox(page, "cd-t-agency").input_value() == "Sở Y tế"
+    issuers = {squash(t) for t in page.locator("#cd-tasks tbody td.cd-issuer").all_inner_texts()}
+    assert issuers and "Cơ quan ban hành" in page.inner_text("#cd-tasks thead")  # (the sample notice has none)
     dates = [squash(d) for d in page.locator("#cd-tasks tbody td:first-child").all_inner_texts()]
     keyed = [dt.datetime.strptime(d, "%d/%m/%Y") for d in dates if d]
     assert keyed == sorted(keyed, reverse=True)  # newest first
@@ -392,18 +429,22 @@ def test_agency_tasks_export_to_excel_and_csv(visit, shots):
     assert xlsx.suggested_filename == "nhiem-vu-so-y-te.xlsx"
     wb = openpyxl.load_workbook(io.BytesIO(Path(xlsx.path()).read_bytes()))
     sheet = list(wb["Nhiệm vụ"].iter_rows(values_only=True))
-    assert sheet[0][:7] == ("STT", "Ngày văn bản", "Số hiệu", "Loại văn bản", "Cơ quan", "Vai trò", "Nhiệm vụ")
+    assert sheet[0][:8] == (
+        "STT", "Ngày văn bản", "Số hiệu", "Loại văn bản", "Cơ quan ban hành", "Cơ quan", "Vai trò", "Nhiệm vụ"
+    )  # fmt: skip
     assert len(sheet) - 1 == n
-    assert {r[4] for r in sheet[1:]} == {"Sở Y tế"}
+    assert {r[5] for r in sheet[1:]} == {"Sở Y tế"}
+    assert {r[4] or "" for r in sheet[1:]} == issuers
     assert all(isinstance(r[1], dt.datetime) for r in sheet[1:])
-    assert {r[5] for r in sheet[1:]} <= {"Chủ trì", "Phối hợp", "Được giao"}
+    assert {r[6] for r in sheet[1:]} <= {"Chủ trì", "Phối hợp", "Được giao"}
 
     with page.expect_download() as got:
         page.click("#cd-csv")
     raw = Path(got.value.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(table) - 1 == n and table[1][4] == "Sở Y tế"
+    assert len(table) - 1 == n and table[0][4] == "Cơ quan ban hành" and table[1][5] == "Sở Y tế"
+    assert {r[4] for r in table[1:]} == issuers
 
 
 def test_upload_docx_then_find_it_and_delete_it(visit, servers, shots, tmp_path):
@@ -415,16 +456,20 @@ def test_upload_docx_then_find_it_and_delete_it(visit, servers, shots, tmp_path)
     docx = make_docx(tmp_path / "Công văn phòng cháy rừng.docx", UPLOAD_BLOCKS, header_table=UPLOAD_HEADER)
     fake = tmp_path / "anh-quet.pdf"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    program = tmp_path / "bao-cao.pdf"  # a Windows program renamed .pdf
+    program.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 400)
     with page.expect_file_chooser() as chooser:
         page.click("#cd-upload")
-    chooser.value.set_files([str(docx), str(fake)])
+    chooser.value.set_files([str(docx), str(fake), str(program)])
     page.wait_for_selector("#cd-upload-result table", timeout=180_000)
     result = page.inner_text("#cd-upload-result")
     row_docx = page.locator("#cd-upload-result tr", has_text="Công văn phòng cháy rừng.docx")
     assert "đã thêm" in row_docx.inner_text() and "2024/UBND-KT" in row_docx.inner_text()
     row_fake = page.locator("#cd-upload-result tr", has_text="anh-quet.pdf")
     assert "lỗi" in row_fake.inner_text() and "ảnh PNG" in row_fake.inner_text()
-    assert "1 đã thêm" in result and "1 lỗi" in result
+    row_program = page.locator("#cd-upload-result tr", has_text="bao-cao.pdf").inner_text()
+    assert "không phải tệp PDF" in row_program and "hỏng" not in row_program
+    assert "1 đã thêm" in result and "2 lỗi" in result
     page.wait_for_function(f"document.querySelectorAll('#cd-docs tbody tr').length === {before + 1}")
     stored = list((servers["index"] / "uploads").iterdir())
     assert [p.name for p in stored] == ["Công-văn-phòng-cháy-rừng.docx"]
@@ -439,6 +484,9 @@ def test_upload_docx_then_find_it_and_delete_it(visit, servers, shots, tmp_path)
         page.click("#cd-upload")
     chooser.value.set_files([str(big)])
     page.wait_for_selector("text=vượt quá dung lượng cho phép")
+    # the previous upload's table is gone: it must not pass for this refused file's result
+    assert page.locator("#cd-upload-result table").count() == 0
+    assert "Công văn phòng cháy rừng.docx" not in page.inner_text("#cd-upload-result")
 
     tab(page, "Tìm kiếm")
     textbox(page, "cd-query").fill("choi canh lua")
@@ -512,6 +560,17 @@ def test_with_auth_every_route_needs_a_login(visit, servers, shots, browser):
     assert api.get(base + "/config").status == 200
     assert api.get(f"{base}/van-ban/{doc_id}").status == 200
     assert api.get(f"{base}/van-ban/{doc_id}/tep-goc").status == 200
+    # the session ends while the page is open (expired, or dropped): the next question goes back to
+    # the login page instead of showing "Lỗi" over the last answer
+    tab(page, "Hỏi đáp")
+    v.context.clear_cookies()
+    textbox(page, "cd-question").fill("Sở Y tế được giao nhiệm vụ gì?")
+    page.click("#cd-ask-btn")
+    page.wait_for_url(re.compile(r"/dang-nhap"))
+    page.fill("#u", USER)
+    page.fill("#p", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".cd-status")
     # logging out ends the session
     page.get_by_role("link", name="Đăng xuất").click()
     page.wait_for_url(re.compile(r"/dang-nhap"))
@@ -522,3 +581,129 @@ def test_with_auth_every_route_needs_a_login(visit, servers, shots, browser):
         assert other.request.get(f"{base}/van-ban/{doc_id}", max_redirects=0).status in (401, 303)
     finally:
         other.close()
+
+
+def test_footnote_markers_printed_in_a_document_are_not_citation_links(visit):
+    v = visit()
+    page = v.open()
+    textbox(page, "cd-question").fill(
+        "Thực hiện nghị quyết về chuyển đổi số của Chính phủ, Ủy ban nhân dân tỉnh Lạng Sơn yêu cầu "
+        "các cơ quan thực hiện những nội dung gì?"
+    )
+    page.click("#cd-ask-btn")
+    page.wait_for_selector("#cd-answer .cd-cite")
+    text = squash(page.inner_text("#cd-answer .cd-answer-text"))
+    assert "Chính phủ[1]" in text and "Truyền thông[2]" in text  # the document's own footnote markers
+    # every link in the answer is the answer's own mark after a quoted passage, never "phủ[1]"
+    glued = page.evaluate(
+        """() => [...document.querySelectorAll('#cd-answer .cd-answer-text a.cd-mark')]
+             .map(a => (a.previousSibling && a.previousSibling.textContent || '').slice(-1))
+             .filter(ch => !/\\s/.test(ch))"""
+    )
+    assert glued == []
+    links = page.locator("#cd-answer .cd-answer-text a.cd-mark").count()
+    assert links == page.locator("#cd-answer .cd-answer-text :is(p, li):has(a.cd-mark)").count()
+
+
+def test_an_agency_answer_says_x_of_n_and_opens_all_its_tasks(visit):
+    v = visit()
+    page = v.open()
+    textbox(page, "cd-question").fill("Sở Thông tin và Truyền thông được giao nhiệm vụ gì?")
+    page.click("#cd-ask-btn")
+    page.wait_for_selector("#cd-answer .cd-cite")
+    text = squash(page.inner_text("#cd-answer .cd-answer-text"))
+    m = re.match(r"(\d+) của (\d+) nhiệm vụ giao Sở Thông tin và Truyền thông", text)
+    assert m and int(m[1]) < int(m[2]), text[:200]
+    total = int(m[2])
+    page.locator("#cd-answer .cd-chip[data-cd='tasks']", has_text=f"Xem cả {total} nhiệm vụ").click()
+    page.wait_for_selector("#cd-tasks table")
+    assert page.get_by_role("tab", name="Nhiệm vụ theo cơ quan").get_attribute("aria-selected") == "true"
+    assert textbox(page, "cd-t-agency").input_value() == "Sở Thông tin và Truyền thông"
+    assert page.locator("#cd-tasks tbody tr").count() == total
+    issuers = {squash(t) for t in page.locator("#cd-tasks tbody td.cd-issuer").all_inner_texts()}
+    assert {"Ủy ban nhân dân tỉnh Lạng Sơn", "Ủy ban nhân dân tỉnh Phú Thọ"} <= issuers  # provinces told apart
+
+
+def test_search_lists_each_document_once_with_the_real_total_and_pages(visit):
+    v = visit()
+    page = v.open()
+    tab(page, "Tìm kiếm")
+    textbox(page, "cd-query").fill("chuyen doi so")
+    page.click("#cd-search-btn")
+    page.wait_for_selector("#cd-results .cd-hit")
+    count = page.inner_text("#cd-results .cd-count")
+    m = re.match(r"(\d+) văn bản phù hợp \((\d+) đoạn\) · trang 1/(\d+)", count)
+    assert m and int(m[1]) >= 12 and int(m[3]) == -(-int(m[1]) // 10), count
+    first = [squash(t) for t in page.locator("#cd-results .cd-hit .cd-doc").all_inner_texts()]
+    assert len(first) == 10 and len(set(first)) == 10  # one card per document
+    page.locator("#cd-results .cd-pager .cd-chip", has_text="Trang sau").click()
+    page.wait_for_function("document.querySelector('#cd-results .cd-count').innerText.includes('trang 2/')")
+    second = [squash(t) for t in page.locator("#cd-results .cd-hit .cd-doc").all_inner_texts()]
+    assert second and not set(second) & set(first)
+    assert len(first) + len(second) == int(m[1]) or int(m[3]) > 2
+
+
+def test_document_list_filters_without_accents(visit):
+    v = visit()
+    page = v.open()
+    tab(page, "Văn bản")
+    page.wait_for_selector("#cd-docs table")
+    everything = page.locator("#cd-docs tbody tr").count()
+    assert everything >= 15
+    box = textbox(page, "cd-docs-filter")
+    box.press_sequentially("lang son")  # filtered as it is typed
+    page.wait_for_function("document.querySelectorAll('#cd-docs tbody tr').length === 1")
+    assert "100/UBND-CĐS" in page.inner_text("#cd-docs tbody")
+    assert "khớp bộ lọc" in page.inner_text("#cd-docs .cd-count")
+    box.fill("UBND-CĐS")
+    box.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#cd-docs tbody tr').length === 12")
+    box.fill("")
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#cd-docs tbody tr').length === {everything}")
+
+
+def test_a_phone_sees_the_ask_button_and_nothing_wider_than_the_screen(visit, shots):
+    v = visit(width=390, height=844)
+    page = v.open()
+    button = page.locator("#cd-ask-btn").bounding_box()
+    assert button["x"] >= 0 and button["x"] + button["width"] <= 390 and button["y"] + button["height"] <= 844
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    textbox(page, "cd-question").fill("Sở Y tế được giao nhiệm vụ gì?")
+    page.click("#cd-ask-btn")
+    page.wait_for_selector("#cd-answer .cd-cite")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "09-dien-thoai.png"))
+
+
+def test_every_page_forbids_framing(visit, servers):
+    v = visit()
+    api = v.context.request
+    main, secured = servers["main"].base, servers["auth"].base
+    for url in (f"{main}/?__theme=light", f"{main}/config", f"{main}/van-ban/0123456789abcdef", f"{secured}/dang-nhap"):
+        response = api.get(url, max_redirects=0)
+        policy = response.headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in policy, url
+        assert response.headers.get("x-frame-options") == "DENY", url
+    page = v.open()
+    assert page.evaluate("window.top === window")  # and the page itself runs under its policy (see visit)
+
+
+def test_a_number_answer_cites_the_title_not_the_letterhead(visit):
+    v = visit()
+    page = v.open()
+    textbox(page, "cd-question").fill("Kế hoạch 45/KH-SYT về việc gì?")
+    page.click("#cd-ask-btn")
+    page.wait_for_selector("#cd-answer .cd-cite")
+    first = page.locator("#cd-answer .cd-cite").first
+    passage = squash(first.locator(".cd-passage").inner_text())
+    assert "Tiêm chủng vắc xin phòng COVID-19 đợt 3" in passage and "45/KH-SYT" in passage
+    assert "UBND TỈNH CAO BẰNG" not in passage  # the letterhead above the number
+    for text in page.locator("#cd-answer .cd-cite .cd-passage").all_inner_texts():
+        assert any(c.islower() for c in text), text  # no citation is a line of capitals alone
+    with v.context.expect_page() as opened:
+        first.locator(".cd-open").click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    marked = squash(viewer.locator("mark#doan").inner_text())
+    assert marked.startswith("Số: 45/KH-SYT") and "UBND TỈNH" not in marked

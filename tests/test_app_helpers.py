@@ -13,12 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from chidao.records import Answer, Citation
+from chidao.records import Answer, Citation, Hit
 from ingest.load import LoadError, sniff_kind
 from search.export import HEADERS, task_rows, write_tasks_csv, write_tasks_xlsx
 from webui.auth import check_password, parse_auth, safe_next
 from webui.backend import parse_user_date
-from webui.render import highlight_html, render_answer, render_refs
+from webui.render import (
+    document_matches,
+    group_hits,
+    highlight_html,
+    render_answer,
+    render_documents,
+    render_hits,
+    render_refs,
+)
 from webui.uploads import UploadRejected, check_upload, safe_upload_name, store_upload, within
 from webui.viewer import render_viewer
 
@@ -213,6 +221,7 @@ ASSIGNMENTS = [
         "number": "81/TB-VPCP",
         "type": "Thông báo",
         "title": "Kết luận phiên họp",
+        "issuer": "Văn phòng Chính phủ",
         "agency": "Sở Y tế",
         "role": "chủ trì",
         "task": "Xây dựng hướng dẫn phòng, chống dịch COVID-19",
@@ -237,16 +246,17 @@ ASSIGNMENTS = [
 
 def test_task_rows_in_column_order():
     rows = task_rows(ASSIGNMENTS)
-    assert rows[0][:7] == [
+    assert rows[0][:8] == [
         1,
         dt.date(2021, 5, 4),
         "81/TB-VPCP",
         "Thông báo",
+        "Văn phòng Chính phủ",
         "Sở Y tế",
         "Chủ trì",
         ASSIGNMENTS[0]["task"],
     ]
-    assert rows[1][0] == 2 and rows[1][1] == "" and rows[1][5] == "Được giao" and rows[1][7] == ""
+    assert rows[1][0] == 2 and rows[1][1] == "" and rows[1][6] == "Được giao" and rows[1][8] == ""
     assert len(rows[0]) == len(HEADERS)
 
 
@@ -259,9 +269,10 @@ def test_xlsx_is_a_real_workbook(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == HEADERS
     assert rows[1][1] == dt.datetime(2021, 5, 4) and ws["B2"].number_format == "DD/MM/YYYY"
-    assert rows[1][6] == "Xây dựng hướng dẫn phòng, chống dịch COVID-19"
-    assert ws["G3"].data_type == "s" and rows[2][6].startswith("=HYPERLINK")  # text, not a formula
-    assert ws.freeze_panes == "A2" and ws.column_dimensions["G"].width == 80
+    assert rows[1][7] == "Xây dựng hướng dẫn phòng, chống dịch COVID-19"
+    assert rows[1][4] == "Văn phòng Chính phủ"  # the issuer: which province's Sở Y tế
+    assert ws["H3"].data_type == "s" and rows[2][7].startswith("=HYPERLINK")  # text, not a formula
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["H"].width == 80
     assert ws["A1"].font.bold
     assert wb["Thông tin"]["B1"].value == "Sở Y tế"
 
@@ -272,8 +283,8 @@ def test_csv_has_bom_and_neutralised_formulas(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == list(HEADERS)
-    assert rows[1][1] == "04/05/2021" and rows[1][4] == "Sở Y tế"
-    assert rows[2][6] == '\'=HYPERLINK("http://x")'
+    assert rows[1][1] == "04/05/2021" and rows[1][4] == "Văn phòng Chính phủ" and rows[1][5] == "Sở Y tế"
+    assert rows[2][7] == '\'=HYPERLINK("http://x")'
 
 
 # ---------------------------------------------------------------- HTML pieces
@@ -315,6 +326,70 @@ def test_answer_links_marks_to_the_viewer():
     assert "<mark>Sở Y tế</mark>" in out
 
 
+def test_footnote_markers_of_a_document_are_not_citation_links():
+    cites = [Citation(n=n, source="a.md", text="x", doc_id=f"{n:016x}", start=0, end=1) for n in (1, 2, 3)]
+    text = "- Văn phòng Chính phủ[2], Bộ Y tế[3] và các bộ, ngành [1]\nTheo Nghị quyết số 01/NQ-CP[3] [2]"
+    answer = Answer(question="q", intent="topic", found=True, answer=text, citations=cites)
+    out = render_answer(answer)
+    links = re.findall(r'title="Mở nguồn \[(\d)\]">', out)
+    assert links == ["1", "2"]  # only the answer's own mark at the end of each line
+    assert "Chính phủ[2], Bộ Y tế[3]" in out and "01/NQ-CP[3] <a" in out
+    # an LLM may place its marks anywhere: all of them are links then
+    generated = answer.model_copy(update={"generated": True, "answer": "Sở Y tế [1] phối hợp với Bộ [2]."})
+    assert re.findall(r'title="Mở nguồn \[(\d)\]">', render_answer(generated)) == ["1", "2"]
+
+
+def test_an_answer_citing_some_of_an_agencys_tasks_links_to_all_of_them():
+    answer = Answer(
+        question="Sở Y tế được giao nhiệm vụ gì?",
+        intent="assignment",
+        found=True,
+        answer="8 của 45 nhiệm vụ giao Sở Y tế sát với câu hỏi nhất:\n- Sở Y tế (chủ trì): tiêm chủng [1]",
+        citations=[Citation(n=1, source="a.md", text="tiêm chủng", doc_id="0123456789abcdef", start=0, end=9)],
+        agency="Sở Y tế",
+        tasks_total=45,
+    )
+    out = render_answer(answer)
+    assert 'data-cd="tasks" data-arg="Sở Y tế"' in out and "Xem cả 45 nhiệm vụ của Sở Y tế" in out
+    assert 'data-cd="tasks"' not in render_answer(answer.model_copy(update={"agency": None}))
+
+
+def _hit(doc: str, n: int, score: float) -> Hit:
+    return Hit(source=f"{doc}.md", chunk_id=f"{doc}_{n}", score=score, text=f"Sở Y tế đoạn {n}", doc_id=doc * 16)
+
+
+def test_search_results_are_grouped_by_document_and_paged():
+    hits = [_hit("a", 0, 0.9), _hit("b", 0, 0.8), _hit("a", 1, 0.7), _hit("c", 0, 0.2)]
+    groups = group_hits(hits)
+    assert [[h.chunk_id for h in g] for g in groups] == [["a_0", "a_1"], ["b_0"]]  # c is below half the best
+    many = [_hit(f"{i:x}", 0, 1.0 - i / 100) for i in range(25)]
+    page1 = render_hits(many, "so y te", page=1)
+    assert "25 văn bản phù hợp (25 đoạn) · trang 1/3" in page1
+    assert page1.count('class="cd-card cd-hit"') == 10
+    assert 'data-cd="page" data-arg="2"' in page1 and "Trang trước" not in page1
+    page3 = render_hits(many, "so y te", page=3)
+    assert page3.count('class="cd-card cd-hit"') == 5 and 'start="21"' in page3 and "Trang sau" not in page3
+    assert "Các đoạn khác trong văn bản này (1)" in render_hits(hits, "so y te")
+
+
+def test_documents_filter_without_accents_and_pages():
+    docs = [
+        {"doc_id": f"{i:016x}", "number": f"{i}/UBND-VX", "type": "Công văn", "issuer": "UBND tỉnh Cao Bằng",
+         "date": "2021-05-04", "title": "Phòng chống dịch" if i % 2 else "Sạt lở đất", "source": f"/x/cv-{i}.pdf",
+         "chunks": 2}
+        for i in range(60)
+    ]  # fmt: skip
+    assert document_matches(docs[1], "phong chong") and not document_matches(docs[0], "phong chong")
+    assert document_matches(docs[0], "SẠT LỞ cao bang") and document_matches(docs[3], "3/ubnd-vx")
+    assert document_matches(docs[0], "04/05/2021")
+    page = render_documents(docs, "sat lo")
+    assert "60 văn bản, 120 đoạn trong chỉ mục; 30 văn bản khớp bộ lọc; hiển thị 1–25" in page
+    assert page.count("<tr>") == 1 + 25 and 'data-cd="page" data-arg="2"' in page
+    last = render_documents(docs, "sat lo", page=2)
+    assert last.count("<tr>") == 1 + 5 and "hiển thị 26–30" in last
+    assert "Không có văn bản nào khớp" in render_documents(docs, "khong co dau")
+
+
 def test_refs_page_makes_numbers_clickable():
     result = {
         "number": "570/cd-ttg",
@@ -344,7 +419,11 @@ def test_auth_helpers():
 
 def test_import_loads_no_heavy_module():
     heavy = "('fastapi', 'gradio', 'torch', 'faiss', 'sentence_transformers')"
-    modules = "app, webui.auth, webui.backend, webui.blocks, webui.render, webui.uploads, webui.viewer"
+    modules = (
+        "app, webui.auth, webui.backend, webui.blocks, webui.render, webui.uploads, webui.viewer, webui.lanes, "
+        "webui.tabs.hoidap, webui.tabs.timkiem, webui.tabs.sohieu, webui.tabs.nhiemvu, webui.tabs.vanban, "
+        "ingest.service"
+    )
     code = f"import sys, {modules}; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -4,15 +4,17 @@ through only the login page and requests carrying a valid session."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import threading
 import time
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from webui import APP_TITLE, SECURITY_HEADERS, with_hints
+from webui import APP_TITLE, GRADIO_CSP, OTHER_CSP, SECURITY_HEADERS, with_hints
 from webui.render import esc
 from webui.viewer import VIEWER_CSS
 
@@ -65,6 +67,59 @@ class Sessions:
     def drop(self, token: str | None) -> None:
         with self._lock:
             self._tokens.pop(token or "", None)
+
+
+class LoginThrottle:
+    """Failed logins counted per client address in a sliding window: after ``limit`` failures in
+    ``window`` seconds that address is refused (HTTP 429) until its oldest failure leaves the window.
+    Never sleeps: the caller answers at once (or awaits ``asyncio.sleep``), so a flood of wrong
+    passwords slows nobody else. At most ``max_clients`` addresses are remembered (oldest dropped)."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0, max_clients: int = 10_000) -> None:
+        self.limit = limit
+        self.window = window
+        self.max_clients = max_clients
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float] | None:
+        times = self._failures.get(client)
+        if times is None:
+            return None
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            del self._failures[client]
+            return None
+        return times
+
+    def retry_after(self, client: str, now: float | None = None) -> float:
+        """Seconds until ``client`` may try again (0 when it may now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            times = self._recent(client, now)
+            if times is None or len(times) < self.limit:
+                return 0.0
+            return max(0.0, times[0] + self.window - now)
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            times = self._recent(client, now)
+            if times is None:
+                times = self._failures[client] = deque(maxlen=self.limit)
+            times.append(now)
+            self._failures.move_to_end(client)
+            while len(self._failures) > self.max_clients:
+                self._failures.popitem(last=False)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+#: Delay before answering a wrong password (awaited, never blocking the server).
+FAILED_LOGIN_DELAY = 0.5
 
 
 def check_password(users: Mapping[str, str], user: str, password: str) -> bool:
@@ -193,10 +248,21 @@ button {{ margin-top: 1.4em; width: 100%; font-size: 1em; padding: .55em; backgr
 <button type="submit">Đăng nhập</button></form></body></html>"""
 
 
-def add_login_routes(app, users: Mapping[str, str], sessions: Sessions) -> None:
-    """Add the login form, its submission and the logout route to the FastAPI ``app``."""
+def add_login_routes(
+    app,
+    users: Mapping[str, str],
+    sessions: Sessions,
+    *,
+    secure: bool = False,
+    throttle: LoginThrottle | None = None,
+) -> None:
+    """Add the login form, its submission and the logout route to the FastAPI ``app``. ``secure``
+    sets the session cookie's Secure flag (a deployment behind HTTPS); ``throttle`` limits wrong
+    passwords per client address."""
     from fastapi import Request
     from fastapi.responses import HTMLResponse, RedirectResponse
+
+    throttle = throttle or LoginThrottle()
 
     @app.get(LOGIN_PATH, response_class=HTMLResponse)
     def login_form(next: str = "/"):
@@ -209,18 +275,35 @@ def add_login_routes(app, users: Mapping[str, str], sessions: Sessions) -> None:
         user = (form.get("username") or [""])[0]
         password = (form.get("password") or [""])[0]
         target = safe_next((form.get("next") or ["/"])[0])
+        client = request.client.host if request.client else "?"
+        wait = throttle.retry_after(client)
+        if wait > 0:
+            minutes = max(1, round(wait / 60))
+            return HTMLResponse(
+                login_page(target, f"Đăng nhập sai quá nhiều lần; hãy thử lại sau khoảng {minutes} phút."),
+                status_code=429,
+                headers={**SECURITY_HEADERS, "Retry-After": str(int(wait) + 1)},
+            )
         if not check_password(users, user, password):
             logger.warning("failed login attempt")
-            time.sleep(0.5)
+            throttle.failed(client)
+            await asyncio.sleep(FAILED_LOGIN_DELAY)
             return HTMLResponse(
                 login_page(target, "Tên đăng nhập hoặc mật khẩu không đúng."),
                 status_code=401,
                 headers=SECURITY_HEADERS,
             )
+        throttle.succeeded(client)
         token = sessions.create(user)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
-            SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax", path="/"
+            SESSION_COOKIE,
+            token,
+            max_age=SESSION_HOURS * 3600,
+            httponly=True,
+            samesite="lax",
+            path="/",
+            secure=secure,
         )
         return response
 
@@ -229,5 +312,37 @@ def add_login_routes(app, users: Mapping[str, str], sessions: Sessions) -> None:
     def logout(request: Request):
         sessions.drop(request.cookies.get(SESSION_COOKIE))
         response = RedirectResponse(LOGIN_PATH, status_code=303)
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(SESSION_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
         return response
+
+
+class SecurityHeaders:
+    """ASGI middleware adding a Content-Security-Policy (``frame-ancestors 'none'`` on every
+    response: no other site may frame a page and trick a click on "Xoá"), ``X-Frame-Options: DENY``
+    for older browsers and ``nosniff``. A response that sets its own policy (the login page, the
+    viewer) keeps it; other HTML (Gradio's page) gets ``GRADIO_CSP``; the rest ``OTHER_CSP``."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                names = {k.lower() for k, _ in headers}
+                if b"content-security-policy" not in names:
+                    kind = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                    policy = GRADIO_CSP if kind.startswith(b"text/html") else OTHER_CSP
+                    headers.append((b"content-security-policy", policy.encode()))
+                if b"x-frame-options" not in names:
+                    headers.append((b"x-frame-options", b"DENY"))
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -22,8 +22,8 @@ from chidao.config import Settings
 from chidao.lang.text import fold, nfc
 from search.export import ROLE_LABELS
 from webui.auth import LOGOUT_PATH
+from webui.lanes import Lane, lane
 from webui.render import (
-    STATUS_LABELS,
     chunk_count,
     doc_label,
     empty_index_html,
@@ -32,20 +32,13 @@ from webui.render import (
     note,
     render_answer,
     render_chips,
+    render_documents,
     render_hits,
     render_refs,
     render_tasks,
     render_upload_results,
 )
-from webui.uploads import (
-    UploadRejected,
-    check_size,
-    check_upload,
-    safe_upload_name,
-    store_upload,
-    uploaded_name,
-    within,
-)
+from webui.uploads import accept_uploads, within
 
 logger = logging.getLogger(__name__)
 
@@ -166,19 +159,34 @@ class Backend:
             logger.debug("%s failed", name, exc_info=True)
             return None, note(f"Đã xảy ra lỗi khi {action}; hãy thử lại hoặc báo quản trị viên.", "error")
 
+    def lane_of(self, question: str) -> Lane:
+        """The encoder lane of a question (``webui.lanes``): agency and number questions cite a few
+        passages and go first; topic questions re-score dozens and wait their turn."""
+        from search.intent import classify
+
+        try:
+            with self.searcher.pinned():
+                kind = classify(question, self.searcher).kind
+        except Exception:  # the answer itself will report the problem
+            return "normal"
+        return "urgent" if kind in ("assignment", "reference") else "normal"
+
     def ask(self, question: str) -> str:
         question = nfc(question or "").strip()
         if not question:
             return note("Hãy nhập câu hỏi, ví dụ: “Sở Y tế được giao nhiệm vụ gì?”")
         if self.is_empty():
             return empty_index_html()
-        answer, error = self._call("ask", "trả lời câu hỏi", self.searcher.ask, question)
+        with lane(self.lane_of(question)):
+            answer, error = self._call("ask", "trả lời câu hỏi", self.searcher.ask, question)
         if error:
             return error
         logger.info("answered a question (%d citations)", len(answer.citations))
         return render_answer(answer, question)
 
-    def search(self, query: str, type_: str, issuer: str, agency: str, since: str, until: str, k: int = 20) -> str:
+    def search(self, query: str, type_: str, issuer: str, agency: str, since: str, until: str, page: int = 1) -> str:
+        """Search results grouped by document, ``HITS_PER_PAGE`` documents on page ``page``; every
+        passage the retrievers return is grouped, so the count is the real number of matches."""
         from chidao.records import Filters
 
         query = nfc(query or "").strip()
@@ -193,10 +201,31 @@ class Backend:
             )
         except ValueError as exc:
             return note(esc(exc), "error")
-        hits, error = self._call("search", "tìm kiếm", self.searcher.search, query, k=k, filters=filters)
+        k = 2 * self.settings.candidates  # every candidate of both retrievers
+        with lane("urgent"):
+            hits, error = self._call("search", "tìm kiếm", self.searcher.search, query, k=k, filters=filters)
         if error:
             return error
-        return render_hits(hits, query)
+        return render_hits(hits, query, page)
+
+    def documents_html(self, query: str = "", page: int = 1, docs: list[dict[str, Any]] | None = None) -> str:
+        """The Văn bản tab's table: documents matching ``query`` (with or without accents), one page."""
+        return render_documents(self.documents() if docs is None else docs, nfc(query or "").strip(), page)
+
+    def agency_suggestions(self, typed: str, limit: int = 12) -> str:
+        """Buttons for the agencies whose name contains what was typed, compared without accents
+        ("so y te" → Sở Y tế), most assigned first; the most assigned ones when nothing is typed."""
+        words = fold(nfc(typed or "")).split()
+        agencies = self.searcher.agencies()
+        found = [a for a in agencies if all(w in fold(a["agency"]) for w in words)]
+        if not agencies:
+            return ""
+        if not found:
+            return note(f"Không có cơ quan nào có tên chứa “{esc(typed)}”.")
+        label = "Cơ quan phù hợp:" if words else "Cơ quan được giao nhiều nhiệm vụ nhất:"
+        items = [(a["agency"], f"{a['agency']} ({a['assignments']})") for a in found[:limit]]
+        more = f" (+{len(found) - limit})" if len(found) > limit else ""
+        return render_chips(label + more, items, "agency")
 
     def refs(self, number: str) -> str:
         number = nfc(number or "").strip()
@@ -276,108 +305,37 @@ class Backend:
 
     def upload(self, files: Sequence[str | Path] | None, progress=None) -> str:
         """Store and index uploaded files; a table of what happened to each one."""
-        from chidao.store import IndexBusy, IndexStateError
-        from ingest.pipeline import file_sha256, ingest_paths, path_key
+        from ingest.service import StoredFile, ingest_files
 
-        files = [Path(f) for f in (files or []) if f]
-        if not files:
+        paths = [Path(f) for f in (files or []) if f]
+        if not paths:
             return note("Chưa chọn tệp nào.")
         if not self.ingest_lock.acquire(blocking=False):
             return note(_BUSY, "warn")
         try:
-            max_bytes = self.settings.upload_max_mb * 2**20
-            results: list[dict[str, str]] = []
-            stored: list[tuple[dict[str, str], Path, str]] = []  # (result row, stored path, kind of change)
-            known = {r["path"]: r["file_hash"] for r in self.searcher.sources()}
-            used: set[str] = set()
-            for f in files:
-                client = uploaded_name(f)
-                row = {"name": client, "status": "failed", "detail": ""}
-                results.append(row)
-                try:
-                    st = os.lstat(f)
-                    if not stat.S_ISREG(st.st_mode):
-                        raise UploadRejected("Không đọc được tệp tải lên.")
-                    check_size(st.st_size, max_bytes)
-                    data = Path(f).read_bytes()
-                    kind = check_upload(data, client, max_bytes)
-                    name = safe_upload_name(client, kind)
-                    stem, ext = os.path.splitext(name)
-                    n = 2
-                    while name in used:
-                        name, n = f"{stem}-{n}{ext}", n + 1
-                    used.add(name)
-                    target = store_upload(data, name, self.uploads)
-                except UploadRejected as exc:
-                    row["detail"] = str(exc)
-                    continue
-                except OSError:
-                    logger.exception("cannot store an upload")
-                    row["detail"] = "Không lưu được tệp trên máy chủ (ổ đĩa đầy hoặc không có quyền ghi)."
-                    continue
-                before = known.get(path_key(target))
-                digest = file_sha256(target)
-                change = "added" if before is None else ("unchanged" if before == digest else "updated")
-                stored.append((row, target, change))
-            report = None
-            if stored:
+            accepted = accept_uploads(paths, self.uploads, self.settings.upload_max_mb * 2**20)
+            stored = [a for a in accepted if isinstance(a, StoredFile)]
 
-                def on_progress(fraction: float, message: str) -> None:
-                    if progress is not None:
-                        progress(fraction, desc=message)
+            def on_progress(fraction: float, message: str) -> None:
+                if progress is not None:
+                    progress(fraction, desc=message)
 
-                try:
-                    report = ingest_paths(
-                        [str(p) for _, p, _ in stored],
-                        self.settings,
-                        encoder=self.searcher.encoder,
-                        progress=on_progress,
-                    )
-                except IndexBusy:
-                    msg = (
-                        "Chỉ mục đang được một tiến trình khác cập nhật (ví dụ lệnh chidao ingest); "
-                        "tệp đã được lưu, hãy thử nạp lại sau ít phút."
-                    )
-                    for row, _, _ in stored:
-                        row["detail"] = msg
-                    return render_upload_results(results, "Chưa nạp được: chỉ mục đang bận.")
-                except Exception as exc:  # a refused or failed write: the previous index is still used
-                    logger.error("upload ingest failed: %s", type(exc).__name__)
-                    logger.debug("upload ingest failed", exc_info=True)
-                    if isinstance(exc, OSError) and isinstance(exc, IndexStateError):  # IndexWriteError
-                        detail = str(exc).split(" (The index", 1)[0]
-                    elif isinstance(exc, IndexStateError):
-                        detail = "Chỉ mục không dùng được với cấu hình hiện tại; hãy báo quản trị viên."
-                    else:
-                        detail = "Lỗi máy chủ khi nạp văn bản; chỉ mục cũ vẫn được dùng. Hãy báo quản trị viên."
-                    for row, _, _ in stored:
-                        row["detail"] = detail
-                    return render_upload_results(results, "Chưa nạp được văn bản nào.")
-                failed = {f.source: f.error for f in report.failed}
-                dups = {d["source"]: d.get("same_as", "") for d in report.duplicates}
-                now_known = {r["path"]: r["doc_id"] for r in self.searcher.sources()}
-                docs = {d["doc_id"]: d for d in self.documents()}
-                for row, target, change in stored:
-                    src = str(target)
-                    if src in failed:
-                        row["status"], row["detail"] = "failed", failed[src]
-                        if change == "added":  # nothing in the index refers to it: do not keep it
-                            target.unlink(missing_ok=True)
-                        continue
-                    doc = docs.get(now_known.get(path_key(target), ""))
-                    label = doc_label(doc) if doc else ""
-                    if src in dups:
-                        row["status"] = "duplicate"
-                        row["detail"] = f"Nội dung trùng với văn bản đã có ({Path(dups[src]).name})."
-                        continue
-                    row["status"] = change
-                    row["detail"] = label + (f" — {doc['chunks']} đoạn" if doc else "")
+            indexed = iter(
+                ingest_files(
+                    stored,
+                    self.settings,
+                    encoder=self.searcher.encoder if stored else None,
+                    progress=on_progress,
+                    snapshot=lambda: self.searcher.snapshot,
+                )
+            )
+            results = [next(indexed) if isinstance(a, StoredFile) else a for a in accepted]
             counts: dict[str, int] = {}
             for r in results:
-                counts[r["status"]] = counts.get(r["status"], 0) + 1
-            summary = ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items())
-            logger.info("upload: %s", {k: v for k, v in counts.items()})
-            return render_upload_results(results, f"Kết quả nạp {len(results)} tệp: {summary}.")
+                counts[r.status] = counts.get(r.status, 0) + 1
+            logger.info("upload: %s", counts)
+            docs = {d["doc_id"]: d for d in self.documents()} if stored else {}
+            return render_upload_results(results, docs)
         finally:
             self.ingest_lock.release()
 

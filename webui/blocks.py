@@ -1,17 +1,18 @@
-"""The Gradio layout of the five tabs (Hỏi đáp, Tìm kiếm, Tra cứu số hiệu, Nhiệm vụ theo cơ quan,
-Văn bản), wired to a ``Backend``; its CSS, theme and the script that puts Gradio's own texts in
-Vietnamese. Gradio is imported inside the functions, never at import."""
+"""The page: its tabs (one builder each in ``webui/tabs/``, listed in ``TAB_BUILDERS``) put together
+with the status bar, the refresh that keeps them in step with the index, and the links between
+tabs; its CSS, theme and the script that puts Gradio's own texts in Vietnamese and sends an
+expired session back to the login page. Gradio is imported inside the functions, never at import."""
 
 from __future__ import annotations
 
 import json
 
-from search.export import ROLE_LABELS
 from webui import APP_TITLE, with_hints
+from webui.auth import LOGIN_PATH
 from webui.backend import Backend
 from webui.board import build_board_tab
-from webui.render import esc, render_chips, render_documents
-from webui.uploads import UPLOAD_SUFFIXES
+from webui.render import esc
+from webui.tabs import FAST, PageState, TabView, chip, hoidap, nhiemvu, sohieu, timkiem, vanban
 
 CSS = """
 :root, .gradio-container { --cd-ink: #0f172a; --cd-accent: #1e3a8a; }
@@ -60,12 +61,13 @@ CSS = """
 .cd-chips-label { font-weight: 600; color: #334155; margin-right: .3em; }
 .cd-chip { border: 1px solid #1e3a8a; color: #1e3a8a; background: #eff6ff; border-radius: 999px;
            padding: .25em .8em; font-size: .95rem; cursor: pointer; font-weight: 600; }
+.cd-chip { white-space: normal; max-width: 100%; text-align: left; overflow-wrap: anywhere; }
 .cd-chip:hover, .cd-chip:focus { background: #1e3a8a; color: #fff; }
 .cd-list { padding-left: 1.2em; }
 .cd-list li { margin: .35em 0; }
 .cd-context { color: #334155; }
 .cd-badge { padding: .1em .6em; border-radius: 999px; font-weight: 700; font-size: .9rem; }
-.cd-badge-added, .cd-badge-updated { background: #dcfce7; color: #14532d; }
+.cd-badge-added, .cd-badge-replaced { background: #dcfce7; color: #14532d; }
 .cd-badge-unchanged, .cd-badge-duplicate { background: #e2e8f0; color: #1e293b; }
 .cd-badge-failed { background: #fee2e2; color: #7f1d1d; }
 .cd-graph { max-width: 960px; margin: .4em 0 .8em; font-size: 15px; }
@@ -80,18 +82,27 @@ CSS = """
 .cd-graph .cd-node:hover rect { stroke-width: 3; }
 .cd-graph .cd-edge { stroke: #64748b; stroke-width: 1.5; }
 .cd-graph .cd-arrowhead { fill: #64748b; }
+.cd-more { margin: .6em 0; }
+.cd-pager { display: flex; flex-wrap: wrap; gap: .35em; align-items: center; margin: .8em 0; }
+.cd-page-now { font-weight: 700; padding: .25em .8em; border-radius: 999px; background: #1e3a8a; color: #fff; }
+.cd-gap { color: #475569; }
+.cd-also { margin-top: .6em; }
+.cd-scroll { overflow-x: auto; max-width: 100%; }
 footer { display: none !important; }
-"""
-
-#: Attached to every gr.HTML that holds buttons: a click on [data-cd] becomes a Gradio "click"
-#: event carrying {cd: action, arg: value}; other clicks (links) behave normally.
-CHIP_JS = """
-element.addEventListener('click', (event) => {
-  const el = event.target.closest('[data-cd]');
-  if (!el || !element.contains(el)) return;
-  event.preventDefault();
-  trigger('click', {cd: el.dataset.cd, arg: el.dataset.arg || ''});
-});
+/* Gradio measures the tab buttons in a hidden row as wide as all of them: let it wrap, so a narrow
+   screen is not widened to fit it (Gradio then moves the tabs that do not fit into its "⋯" menu). */
+#cd-tabs .tab-container { flex-wrap: wrap !important; height: auto !important; }
+/* A phone (390 px): the question box and its button on one line, nothing wider than the screen. */
+@media (max-width: 640px) {
+  .gradio-container { padding-left: 6px !important; padding-right: 6px !important; }
+  .cd-ask-row { flex-wrap: nowrap !important; }
+  .cd-ask-row > * { min-width: 0 !important; }
+  #cd-ask-btn { flex: 0 0 auto !important; min-width: 64px !important; }
+  #cd-title h1 { font-size: 1.3rem; }
+  .cd-table { font-size: .85rem; }
+  .cd-tasks td:nth-child(n) { min-width: 0; }
+  .cd-graph { font-size: 12px; }
+}
 """
 
 #: Gradio's own texts that can show in this UI, in Vietnamese (its frontend has no vi locale).
@@ -114,6 +125,8 @@ HEAD = (
     '<meta name="description" content="Tra cứu văn bản chỉ đạo điều hành">'
     "<script>(() => {const T = "
     + json.dumps(GRADIO_TEXTS, ensure_ascii=False)
+    + ";\nconst LOGIN = "
+    + json.dumps(LOGIN_PATH)
     + """;
 const R = [
   [/^(\\s*)processing(?= \\|)/, '$1đang xử lý'],
@@ -121,7 +134,7 @@ const R = [
   [/File\\(s\\) exceed the maximum allowed size of (.+?): (.*)$/, 'Tệp vượt quá dung lượng cho phép ($1): $2'],
   [/Invalid file types?: (.*)\\. Only (.*) allowed\\.$/, 'Loại tệp không được nhận: $1. Chỉ nhận: $2.'],
 ];
-const MINE = '.cd-answer, .cd-hits, .cd-refs, .cd-table, .cd-note, .cd-chips, .cd-count, #cd-title';
+const MINE = '.cd-answer, .cd-hits, .cd-refs, .cd-table, .cd-note, .cd-chips, .cd-count, .cd-pager, #cd-title';
 const fix = (root) => {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   let node;
@@ -141,6 +154,18 @@ const start = () => {
   } }).observe(document.body, {subtree: true, childList: true, characterData: true});
 };
 if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
+// An expired or ended session: the server answers 401 to Gradio's calls; go back to the login page
+// instead of leaving "Lỗi" badges over the last answer.
+const plainFetch = window.fetch.bind(window);
+let leaving = false;
+window.fetch = async (...args) => {
+  const response = await plainFetch(...args);
+  if (response.status === 401 && !leaving) {
+    leaving = true;
+    window.location.assign(LOGIN + '?next=' + encodeURIComponent(window.location.pathname));
+  }
+  return response;
+};
 })();</script>"""
 )
 
@@ -172,84 +197,13 @@ def make_theme():
     )
 
 
+#: The tabs in page order, one builder each (webui/tabs/); a new tab is one more entry.
+TAB_BUILDERS = (hoidap.build, timkiem.build, sohieu.build, nhiemvu.build, vanban.build)
+
+
 def build_blocks(backend: Backend):
-    """The Gradio Blocks of the five tabs, wired to ``backend``."""
+    """The Gradio Blocks: title, status bar and the tabs of ``TAB_BUILDERS``, wired to ``backend``."""
     import gradio as gr
-
-    def chip(evt: gr.EventData) -> dict[str, str]:
-        """What a clicked [data-cd] button sent (CHIP_JS): {"cd": action, "arg": value}."""
-        return evt._data or {}
-
-    def user_of(request: gr.Request | None) -> str | None:
-        return getattr(request, "username", None) if request is not None else None
-
-    @with_hints(request=gr.Request)
-    def refresh(request: gr.Request):
-        with backend.searcher.pinned():  # one generation for the whole page
-            docs = backend.documents()
-            choices = backend.filter_choices(docs)
-            examples = backend.example_questions(docs)
-        return (
-            backend.status_html(user_of(request), docs),
-            render_chips("Câu hỏi mẫu:", examples),
-            gr.Dropdown(choices=choices["type"]),
-            gr.Dropdown(choices=choices["issuer"]),
-            gr.Dropdown(choices=choices["agency"]),
-            gr.Dropdown(choices=choices["tasks_agency"]),
-            render_documents(docs),
-        )
-
-    def remember(recent: list[str], question: str) -> list[str]:
-        question = question.strip()
-        if not question:
-            return recent
-        return ([question] + [q for q in recent if q != question])[:10]
-
-    def do_ask(question: str, recent: list[str]):
-        recent = remember(recent or [], question or "")
-        return backend.ask(question), recent, render_chips("Đã hỏi gần đây:", recent)
-
-    @with_hints(evt=gr.EventData)
-    def ask_from_chip(recent: list[str], evt: gr.EventData):
-        question = chip(evt).get("arg", "")
-        page, recent, chips = do_ask(question, recent)
-        return question, page, recent, chips
-
-    @with_hints(evt=gr.EventData)
-    def do_refs_chip(evt: gr.EventData):
-        number = chip(evt).get("arg", "")
-        return number, backend.refs(number)
-
-    def do_tasks(agency: str, role: str, since: str, until: str):
-        page, xlsx, csv_path = backend.tasks(agency, role, since, until)
-        has = xlsx is not None
-        return (
-            page,
-            gr.DownloadButton(value=str(xlsx) if has else None, visible=has),
-            gr.DownloadButton(value=str(csv_path) if has else None, visible=has),
-        )
-
-    @with_hints(evt=gr.EventData)
-    def tasks_chip(role: str, since: str, until: str, evt: gr.EventData):
-        agency = chip(evt).get("arg", "")
-        return (agency, *do_tasks(agency, role, since, until))
-
-    def do_upload(files, progress=gr.Progress()):  # noqa: B008 - Gradio injects the tracker
-        return backend.upload(files, progress=progress)
-
-    @with_hints(evt=gr.EventData)
-    def docs_chip(evt: gr.EventData):
-        data = chip(evt)
-        if data.get("cd") != "delete":
-            return gr.update(), gr.update(), ""
-        doc_id = data.get("arg", "")
-        return gr.update(visible=True), backend.confirm_delete_html(doc_id), doc_id
-
-    def do_delete(doc_id: str):
-        return backend.delete(doc_id), gr.update(visible=False), ""
-
-    def cancel_delete():
-        return gr.update(visible=False), ""
 
     # delete_cache: Gradio's copies of uploaded and exported files go after an hour
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False, delete_cache=(1800, 3600)) as demo:
@@ -260,145 +214,61 @@ def build_blocks(backend: Backend):
             js_on_load=None,
         )
         status = gr.HTML(elem_id="cd-status-bar", js_on_load=None)
-        recent_state = gr.State([])
-        pending_delete = gr.State("")
-        with gr.Tabs(elem_id="cd-tabs"):
-            with gr.Tab("Hỏi đáp", id="hoi-dap", elem_id="tab-hoi-dap") as tab_ask:
-                with gr.Row(equal_height=True):
-                    question = gr.Textbox(
-                        label="Câu hỏi",
-                        placeholder="Ví dụ: Sở Y tế được giao nhiệm vụ gì?",
-                        scale=6,
-                        elem_id="cd-question",
-                        max_length=1000,
-                    )
-                    ask_btn = gr.Button("Hỏi", variant="primary", scale=1, elem_id="cd-ask-btn")
-                examples = gr.HTML(elem_id="cd-examples", js_on_load=CHIP_JS)
-                recent_html = gr.HTML(elem_id="cd-recent", js_on_load=CHIP_JS)
-                answer = gr.HTML(elem_id="cd-answer", js_on_load=None)
-            with gr.Tab("Tìm kiếm", id="tim-kiem", elem_id="tab-tim-kiem") as tab_search:
-                with gr.Row(equal_height=True):
-                    query = gr.Textbox(
-                        label="Từ khoá hoặc câu cần tìm (có dấu hoặc không dấu)",
-                        placeholder="Ví dụ: phòng chống sạt lở đất",
-                        scale=6,
-                        elem_id="cd-query",
-                        max_length=1000,
-                    )
-                    search_btn = gr.Button("Tìm", variant="primary", scale=1, elem_id="cd-search-btn")
-                with gr.Row():
-                    f_type = gr.Dropdown(label="Loại văn bản", choices=[("Tất cả", "")], value="", elem_id="cd-f-type")
-                    f_issuer = gr.Dropdown(
-                        label="Cơ quan ban hành",
-                        choices=[("Tất cả", "")],
-                        value="",
-                        allow_custom_value=True,
-                        elem_id="cd-f-issuer",
-                    )
-                    f_agency = gr.Dropdown(
-                        label="Cơ quan được giao",
-                        choices=[("Tất cả", "")],
-                        value="",
-                        allow_custom_value=True,
-                        elem_id="cd-f-agency",
-                    )
-                    f_since = gr.Textbox(label="Từ ngày", placeholder="ngày/tháng/năm", elem_id="cd-f-since")
-                    f_until = gr.Textbox(label="Đến ngày", placeholder="ngày/tháng/năm", elem_id="cd-f-until")
-                results = gr.HTML(elem_id="cd-results", js_on_load=None)
-            with gr.Tab("Tra cứu số hiệu", id="so-hieu", elem_id="tab-so-hieu") as tab_refs:
-                with gr.Row(equal_height=True):
-                    number = gr.Textbox(
-                        label="Số hiệu văn bản",
-                        placeholder="Ví dụ: 570/CĐ-TTg hoặc 570/cd-ttg",
-                        scale=6,
-                        elem_id="cd-number",
-                        max_length=300,
-                    )
-                    refs_btn = gr.Button("Tra cứu", variant="primary", scale=1, elem_id="cd-refs-btn")
-                refs_html = gr.HTML(elem_id="cd-refs", js_on_load=CHIP_JS)
-            with gr.Tab("Nhiệm vụ theo cơ quan", id="nhiem-vu", elem_id="tab-nhiem-vu") as tab_tasks:
-                with gr.Row():
-                    t_agency = gr.Dropdown(
-                        label="Cơ quan (chọn, hoặc gõ tên có dấu hay không dấu)",
-                        choices=[],
-                        value=None,
-                        allow_custom_value=True,
-                        filterable=True,
-                        scale=3,
-                        elem_id="cd-t-agency",
-                    )
-                    t_role = gr.Dropdown(
-                        label="Vai trò",
-                        choices=[("Tất cả", ""), *[(v, k) for k, v in ROLE_LABELS.items()]],
-                        value="",
-                        scale=1,
-                        elem_id="cd-t-role",
-                    )
-                    t_since = gr.Textbox(label="Từ ngày", placeholder="ngày/tháng/năm", scale=1, elem_id="cd-t-since")
-                    t_until = gr.Textbox(label="Đến ngày", placeholder="ngày/tháng/năm", scale=1, elem_id="cd-t-until")
-                with gr.Row():
-                    tasks_btn = gr.Button("Xem nhiệm vụ", variant="primary", elem_id="cd-tasks-btn")
-                    xlsx_btn = gr.DownloadButton("Tải Excel (.xlsx)", visible=False, elem_id="cd-xlsx")
-                    csv_btn = gr.DownloadButton("Tải CSV", visible=False, elem_id="cd-csv")
-                tasks_html = gr.HTML(elem_id="cd-tasks", js_on_load=CHIP_JS)
-            with gr.Tab("Văn bản", id="van-ban", elem_id="tab-van-ban") as tab_docs:
-                gr.HTML(
-                    f"<p>Nạp thêm văn bản (PDF, DOCX, TXT, MD, HTML; mỗi tệp tối đa "
-                    f"{backend.settings.upload_max_mb} MB). Tệp trùng tên với tệp đã nạp sẽ thay bản cũ.</p>",
-                    js_on_load=None,
-                )
-                upload_btn = gr.UploadButton(
-                    "Chọn tệp để nạp",
-                    file_count="multiple",
-                    file_types=list(UPLOAD_SUFFIXES),
-                    variant="primary",
-                    elem_id="cd-upload",
-                )
-                upload_result = gr.HTML(elem_id="cd-upload-result", js_on_load=None, min_height=80)
-                with gr.Group(visible=False, elem_id="cd-confirm") as confirm_box:
-                    confirm_text = gr.HTML(js_on_load=None)
-                    with gr.Row():
-                        confirm_yes = gr.Button("Xoá văn bản", variant="stop", elem_id="cd-confirm-yes")
-                        confirm_no = gr.Button("Huỷ", elem_id="cd-confirm-no")
-                docs_html = gr.HTML(elem_id="cd-docs", js_on_load=CHIP_JS)
+        with gr.Tabs(elem_id="cd-tabs") as tabs:
+            views = [build(backend) for build in TAB_BUILDERS]
             build_board_tab(backend)  # the sixth tab, "Theo dõi nhiệm vụ" (webui/board.py)
-
-        refresh_outputs = [status, examples, f_type, f_issuer, f_agency, t_agency, docs_html]
-        on_refresh = {"outputs": refresh_outputs, "show_progress": "hidden", "api_visibility": "private"}
-        demo.load(refresh, **on_refresh)
-        for tab in (tab_ask, tab_search, tab_refs, tab_tasks, tab_docs):
-            tab.select(refresh, **on_refresh)
-
-        ask_outputs = [answer, recent_state, recent_html]
-        ask_btn.click(do_ask, [question, recent_state], ask_outputs, api_visibility="private")
-        question.submit(do_ask, [question, recent_state], ask_outputs, api_visibility="private")
-        examples.click(ask_from_chip, [recent_state], [question, *ask_outputs], api_visibility="private")
-        recent_html.click(ask_from_chip, [recent_state], [question, *ask_outputs], api_visibility="private")
-
-        search_inputs = [query, f_type, f_issuer, f_agency, f_since, f_until]
-        search_btn.click(backend.search, search_inputs, results, api_visibility="private")
-        query.submit(backend.search, search_inputs, results, api_visibility="private")
-
-        refs_btn.click(backend.refs, number, refs_html, api_visibility="private")
-        number.submit(backend.refs, number, refs_html, api_visibility="private")
-        refs_html.click(do_refs_chip, None, [number, refs_html], api_visibility="private")
-
-        task_inputs = [t_agency, t_role, t_since, t_until]
-        task_outputs = [tasks_html, xlsx_btn, csv_btn]
-        tasks_btn.click(do_tasks, task_inputs, task_outputs, api_visibility="private")
-        t_agency.select(do_tasks, task_inputs, task_outputs, api_visibility="private")
-        tasks_html.click(tasks_chip, [t_role, t_since, t_until], [t_agency, *task_outputs], api_visibility="private")
-
-        upload_btn.upload(do_upload, upload_btn, upload_result, concurrency_limit=1, api_visibility="private").then(
-            refresh, **on_refresh
-        )
-        docs_html.click(docs_chip, None, [confirm_box, confirm_text, pending_delete], api_visibility="private")
-        confirm_yes.click(
-            do_delete,
-            pending_delete,
-            [upload_result, confirm_box, pending_delete],
-            concurrency_limit=1,
-            api_visibility="private",
-        ).then(refresh, **on_refresh)
-        confirm_no.click(cancel_delete, None, [confirm_box, pending_delete], api_visibility="private")
+        _wire_refresh(demo, backend, status, views)
+        _link_answers_to_tasks(tabs, {v.name: v for v in views})
     return demo
+
+
+def _wire_refresh(demo, backend: Backend, status, views: list[TabView]) -> None:
+    """Refresh the status bar and every tab's refreshed components on load, on a tab switch and
+    after a change to the index; each tab's own loaders on load."""
+    import gradio as gr
+
+    @with_hints(request=gr.Request)
+    def refresh(request: gr.Request):
+        with backend.searcher.pinned():  # one generation for the whole page
+            docs = backend.documents()
+            state = PageState(
+                user=getattr(request, "username", None) if request is not None else None,
+                docs=docs,
+                choices=backend.filter_choices(docs),
+                examples=backend.example_questions(docs),
+                agencies=backend.searcher.agencies(),
+            )
+        values = [backend.status_html(state.user, docs)]
+        for view in views:
+            values.extend(view.refresh(state))
+        return values
+
+    outputs = [status, *[o for view in views for o in view.refresh_outputs]]
+    on_refresh = {"outputs": outputs, "show_progress": "hidden", **FAST}
+    demo.load(refresh, **on_refresh)
+    for view in views:
+        view.tab.select(refresh, **on_refresh)
+        for event in view.changes_index:
+            event.then(refresh, **on_refresh)
+        for fn, inputs, outs in view.loads:
+            demo.load(fn, inputs, outs, show_progress="hidden", **FAST)
+
+
+def _link_answers_to_tasks(tabs, views: dict[str, TabView]) -> None:
+    """ "Xem cả N nhiệm vụ của X" under an answer opens the agency tab with X's tasks."""
+    import gradio as gr
+
+    ask, tasks = views.get("hoi-dap"), views.get("nhiem-vu")
+    if ask is None or tasks is None:
+        return
+    show, show_inputs, outputs = tasks.parts["show"], tasks.parts["show_inputs"], tasks.parts["outputs"]
+
+    @with_hints(evt=gr.EventData)
+    def open_tasks(role: str, since: str, until: str, evt: gr.EventData):
+        data = chip(evt)
+        if data.get("cd") != "tasks":
+            return gr.update(), gr.update(), *[gr.update() for _ in outputs]
+        agency = data.get("arg", "")
+        return gr.Tabs(selected="nhiem-vu"), agency, *show(agency, role, since, until)
+
+    ask.parts["answer"].click(open_tasks, show_inputs, [tabs, tasks.parts["agency"], *outputs], **FAST)

@@ -205,19 +205,26 @@ def chunk_count(docs: Iterable[Mapping[str, Any]]) -> int:
     return sum(int(d.get("chunks") or 0) for d in docs)
 
 
-def _answer_text_html(answer: str, links: Mapping[int, str]) -> str:
+_MARK_RE = re.compile(r"\[(\d{1,3})\]")
+#: The mark an extractive answer puts after each quoted passage: " [n]" ending the line. Anything
+#: else shaped like "[2]" inside a line is the document's own footnote marker ("Chính phủ[2]").
+_TRAILING_MARK_RE = re.compile(r"(?<=\s)\[(\d{1,3})\]$")
+
+
+def _answer_text_html(answer: str, links: Mapping[int, str], *, generated: bool = False) -> str:
+    def link(n: int) -> str:
+        return (
+            f'<a class="cd-mark" href="{esc(links[n])}" target="_blank" rel="noopener" title="Mở nguồn [{n}]">[{n}]</a>'
+        )
+
     def marks(line: str) -> str:
+        # An LLM may put its marks anywhere; an extractive answer only at the end of a line.
+        found = list(_MARK_RE.finditer(line)) if generated else list(_TRAILING_MARK_RE.finditer(line))
         out, pos = [], 0
-        for m in re.finditer(r"\[(\d{1,3})\]", line):
+        for m in found:
             n = int(m[1])
             out.append(esc(line[pos : m.start()]))
-            if n in links:
-                out.append(
-                    f'<a class="cd-mark" href="{esc(links[n])}" target="_blank" rel="noopener" '
-                    f'title="Mở nguồn [{n}]">[{n}]</a>'
-                )
-            else:
-                out.append(esc(m[0]))
+            out.append(link(n) if n in links else esc(m[0]))
             pos = m.end()
         out.append(esc(line[pos:]))
         return "".join(out)
@@ -252,7 +259,15 @@ def render_answer(answer: Any, question: str = "") -> str:
     out = ['<div class="cd-answer">']
     if answer.generated:
         out.append(note("Câu trả lời được diễn đạt lại tự động; hãy đối chiếu với các trích dẫn bên dưới.", "warn"))
-    out.append(f'<div class="cd-answer-text">{_answer_text_html(answer.answer, links)}</div>')
+    text = _answer_text_html(answer.answer, links, generated=answer.generated)
+    out.append(f'<div class="cd-answer-text">{text}</div>')
+    total, agency = getattr(answer, "tasks_total", None), getattr(answer, "agency", None)
+    if agency and total:
+        out.append(
+            '<div class="cd-more">'
+            + _chip("tasks", agency, f"Xem cả {total} nhiệm vụ của {agency}", "Mở thẻ Nhiệm vụ theo cơ quan")
+            + "</div>"
+        )
     if answer.citations:
         out.append(f'<h3 class="cd-h">Nguồn trích dẫn ({len(answer.citations)})</h3><ol class="cd-cites">')
         for c in answer.citations:
@@ -284,27 +299,89 @@ def render_answer(answer: Any, question: str = "") -> str:
     return "".join(out)
 
 
-def render_hits(hits: Sequence[Any], query: str) -> str:
-    """Search results with the query's syllables highlighted, each opening the viewer."""
+#: A passage counts as a search result when its fused score is at least this share of the best one.
+RESULT_FLOOR = 0.5
+HITS_PER_PAGE = 10
+DOCS_PER_PAGE = 25
+
+
+def group_hits(hits: Sequence[Any], floor: float = RESULT_FLOOR) -> list[list[Any]]:
+    """Hits (best first) grouped by document, best document first, keeping those whose score is at
+    least ``floor`` times the best score."""
     if not hits:
-        return note("Không tìm thấy đoạn văn bản nào phù hợp. Hãy thử từ khoá khác hoặc bỏ bớt bộ lọc.")
-    out = [f'<div class="cd-count">{len(hits)} kết quả</div><ol class="cd-hits">']
+        return []
+    best = max(h.score for h in hits)
+    groups: dict[str, list[Any]] = {}
     for h in hits:
-        url = viewer_url(h.doc_id, h.start, h.end, h.page) if h.doc_id else ""
+        if best > 0 and h.score < floor * best:
+            continue
+        groups.setdefault(h.doc_id or h.source, []).append(h)
+    return list(groups.values())
+
+
+def pages_of(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def render_pager(page: int, pages: int, action: str = "page") -> str:
+    """Buttons to the previous and next page and to a few pages around this one (data-cd=action)."""
+    if pages <= 1:
+        return ""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    parts = []
+    if page > 1:
+        parts.append(_chip(action, str(page - 1), "‹ Trang trước"))
+    last = 0
+    for p in shown:
+        if p - last > 1:
+            parts.append('<span class="cd-gap">…</span>')
+        if p == page:
+            parts.append(f'<span class="cd-page-now" aria-current="page">{p}</span>')
+        else:
+            parts.append(_chip(action, str(p), str(p), f"Trang {p}"))
+        last = p
+    if page < pages:
+        parts.append(_chip(action, str(page + 1), "Trang sau ›"))
+    return f'<nav class="cd-pager" aria-label="Phân trang">{"".join(parts)}</nav>'
+
+
+def render_hits(hits: Sequence[Any], query: str, page: int = 1, per_page: int = HITS_PER_PAGE) -> str:
+    """Search results grouped by document (its best passage, then its other matching passages),
+    with the real number of matching documents and passages, ``per_page`` documents a page."""
+    groups = group_hits(hits)
+    if not groups:
+        return note("Không tìm thấy đoạn văn bản nào phù hợp. Hãy thử từ khoá khác hoặc bỏ bớt bộ lọc.")
+    pages = pages_of(len(groups), per_page)
+    page = min(max(1, page), pages)
+    first = (page - 1) * per_page
+    shown = groups[first : first + per_page]
+    passages = sum(len(g) for g in groups)
+    count = f"{len(groups)} văn bản phù hợp ({passages} đoạn)"
+    if pages > 1:
+        count += f" · trang {page}/{pages}"
+    out = [f'<div class="cd-count">{esc(count)}</div><ol class="cd-hits" start="{first + 1}">']
+    for group in shown:
+        h = group[0]
         label = doc_label(h.model_dump())
         out.append('<li class="cd-card cd-hit">')
         out.append(f'<div class="cd-card-head"><span class="cd-doc">{esc(label)}</span></div>')
         title = h.title if h.title and h.title != label else None
-        out.append(
-            _meta_line([("Trích yếu", title), ("Cơ quan ban hành", h.issuer), ("Mục", h.section), ("Trang", h.page)])
-        )
-        if getattr(h, "warning", None):
-            out.append(f'<div class="cd-sub cd-warn">⚠ Ảnh quét: {esc(h.warning)}</div>')
-        out.append(f'<div class="cd-passage">{highlight_html(h.text, query)}</div>')
-        if url:
-            out.append(_open_link(url))
+        out.append(_meta_line([("Trích yếu", title), ("Cơ quan ban hành", h.issuer)]))
+        for i, p in enumerate(group[:3]):
+            if i == 1:
+                more = len(group) - 1
+                out.append(f'<div class="cd-sub cd-also">Các đoạn khác trong văn bản này ({more}):</div>')
+            out.append(_meta_line([("Mục", p.section), ("Trang", p.page)]))
+            if getattr(p, "warning", None):
+                out.append(f'<div class="cd-sub cd-warn">⚠ Ảnh quét: {esc(p.warning)}</div>')
+            out.append(f'<div class="cd-passage">{highlight_html(p.text, query)}</div>')
+            if p.doc_id:
+                out.append(_open_link(viewer_url(p.doc_id, p.start, p.end, p.page)))
+        if len(group) > 3:
+            out.append(f'<div class="cd-sub">… và {len(group) - 3} đoạn khác.</div>')
         out.append("</li>")
     out.append("</ol>")
+    out.append(render_pager(page, pages))
     return "".join(out)
 
 
@@ -314,10 +391,12 @@ def _chip(action: str, arg: str, text: str, title: str = "") -> str:
     return f'<button type="button" {attrs}>{esc(text)}</button>'
 
 
-def render_chips(label: str, items: Sequence[str], action: str = "ask") -> str:
+def render_chips(label: str, items: Sequence[str | tuple[str, str]], action: str = "ask") -> str:
+    """A row of buttons (data-cd=action); an item is a value, or (value, text shown)."""
     if not items:
         return ""
-    chips = "".join(_chip(action, q, q) for q in items)
+    pairs = [(q, q) if isinstance(q, str) else q for q in items]
+    chips = "".join(_chip(action, value, text) for value, text in pairs)
     return f'<div class="cd-chips"><span class="cd-chips-label">{esc(label)}</span>{chips}</div>'
 
 
@@ -497,8 +576,8 @@ def render_tasks(result: Mapping[str, Any], query: str = "") -> str:
         return note(f"Không tìm thấy nhiệm vụ nào giao cho <b>{esc(agency)}</b> với điều kiện đã chọn.")
     out = [
         f'<div class="cd-count">{len(rows)} nhiệm vụ giao cho <b>{esc(agency)}</b>, mới nhất trước</div>',
-        '<table class="cd-table cd-tasks"><thead><tr><th>Ngày</th><th>Văn bản</th><th>Cơ quan</th>'
-        "<th>Vai trò</th><th>Nhiệm vụ</th><th>Thời hạn</th></tr></thead><tbody>",
+        '<table class="cd-table cd-tasks"><thead><tr><th>Ngày</th><th>Văn bản</th><th>Cơ quan ban hành</th>'
+        "<th>Cơ quan</th><th>Vai trò</th><th>Nhiệm vụ</th><th>Thời hạn</th></tr></thead><tbody>",
     ]
     for a in rows:
         url = viewer_url(a["doc_id"], a.get("start"), a.get("end"))
@@ -508,6 +587,7 @@ def render_tasks(result: Mapping[str, Any], query: str = "") -> str:
         out.append(
             f"<tr><td class='cd-nowrap'>{esc(format_date(a.get('date')))}</td>"
             f'<td><a href="{esc(url)}" target="_blank" rel="noopener">{esc(doc_label(doc))}</a></td>'
+            f"<td class='cd-issuer'>{esc(a.get('issuer') or '')}</td>"
             f"<td>{esc(a.get('agency'))}{shared}</td>"
             f"<td class='cd-nowrap'>{esc(ROLE_LABELS.get(a.get('role'), a.get('role')))}</td>"
             f"<td>{esc(a.get('task'))}<div class='cd-sub'>{esc(a.get('section'))}</div></td>"
@@ -517,17 +597,56 @@ def render_tasks(result: Mapping[str, Any], query: str = "") -> str:
     return "".join(out)
 
 
-def render_documents(docs: Sequence[Mapping[str, Any]]) -> str:
-    """The indexed documents as a table (number, type, issuer, date, title, chunks) with an
-    open link and a delete button (data-cd="delete") on each row."""
+def document_matches(d: Mapping[str, Any], query: str) -> bool:
+    """Does a listed document match a filter typed with or without accents (number, type, issuer,
+    date, title or file name)?"""
+    words = fold(query).split()
+    if not words:
+        return True
+    hay = " ".join(
+        str(v)
+        for v in (
+            d.get("number"),
+            d.get("type"),
+            d.get("issuer"),
+            format_date(d.get("date")),
+            d.get("title"),
+            Path(str(d.get("source") or "")).name,
+        )
+        if v
+    )
+    hay = fold(hay)
+    return all(w in hay for w in words)
+
+
+def render_documents(docs: Sequence[Mapping[str, Any]], query: str = "", page: int = 1) -> str:
+    """The indexed documents matching ``query`` as a table (number, type, issuer, date, title,
+    chunks), ``DOCS_PER_PAGE`` a page, with an open link and a delete button (data-cd="delete")
+    on each row and a pager (data-cd="page")."""
     if not docs:
         return empty_index_html()
+    rows = [d for d in docs if document_matches(d, query)]
+    total = f"{len(docs)} văn bản, {chunk_count(docs)} đoạn trong chỉ mục"
+    if not rows:
+        return f'<div class="cd-count">{esc(total)}</div>' + note(
+            f"Không có văn bản nào khớp với “{esc(query)}”. Hãy thử số hiệu, cơ quan hoặc từ khác."
+        )
+    pages = pages_of(len(rows), DOCS_PER_PAGE)
+    page = min(max(1, page), pages)
+    first = (page - 1) * DOCS_PER_PAGE
+    shown = rows[first : first + DOCS_PER_PAGE]
+    count = total
+    if len(rows) != len(docs):
+        count += f"; {len(rows)} văn bản khớp bộ lọc"
+    if pages > 1:
+        count += f"; hiển thị {first + 1}–{first + len(shown)}"
     out = [
-        f'<div class="cd-count">{len(docs)} văn bản, {chunk_count(docs)} đoạn trong chỉ mục</div>',
-        '<table class="cd-table cd-docs"><thead><tr><th>Số hiệu</th><th>Loại</th><th>Cơ quan ban hành</th>'
-        "<th>Ngày</th><th>Trích yếu</th><th>Số đoạn</th><th>Tệp</th><th></th></tr></thead><tbody>",
+        f'<div class="cd-count">{esc(count)}</div>',
+        '<div class="cd-scroll"><table class="cd-table cd-docs"><thead><tr><th>Số hiệu</th><th>Loại</th>'
+        "<th>Cơ quan ban hành</th><th>Ngày</th><th>Trích yếu</th><th>Số đoạn</th><th>Tệp</th><th></th></tr>"
+        "</thead><tbody>",
     ]
-    for d in docs:
+    for d in shown:
         name = Path(str(d.get("source") or "")).name
         warn = (
             f"<div class='cd-sub cd-warn'>{esc('; '.join(d.get('warnings') or []))}</div>" if d.get("warnings") else ""
@@ -540,33 +659,55 @@ def render_documents(docs: Sequence[Mapping[str, Any]]) -> str:
             f'<td class="cd-nowrap"><a class="cd-open" href="{esc(viewer_url(d["doc_id"]))}" target="_blank" '
             f'rel="noopener">Mở ↗</a> {_chip("delete", d["doc_id"], "Xoá", "Xoá văn bản này khỏi chỉ mục")}</td></tr>'
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
+    out.append(render_pager(page, pages))
     return "".join(out)
 
 
 STATUS_LABELS = {
     "added": "đã thêm",
-    "updated": "đã cập nhật",
+    "replaced": "đã cập nhật",
     "unchanged": "không đổi",
     "duplicate": "đã có sẵn",
     "failed": "lỗi",
 }
+#: Codes of errors that stop a whole upload (the index, not the file).
+_BATCH_CODES = {"index_busy": "Chưa nạp được: chỉ mục đang bận.", "index_write": "Chưa nạp được văn bản nào."}
 
 
-def render_upload_results(results: Sequence[Mapping[str, str]], summary: str = "") -> str:
-    """One row per uploaded file: name, status (đã thêm, đã cập nhật, không đổi, lỗi) and detail."""
-    out = []
-    if summary:
-        out.append(f'<div class="cd-count">{esc(summary)}</div>')
+def upload_summary(results: Sequence[Any]) -> str:
+    """ "Kết quả nạp 3 tệp: 2 đã thêm, 1 lỗi." (or why nothing was indexed)."""
+    codes = {r.code for r in results}
+    if results and all(r.status == "failed" for r in results) and len(codes) == 1:
+        code = next(iter(codes))
+        if code in _BATCH_CODES:
+            return _BATCH_CODES[code]
+        if code in ("index_state", "internal_error"):
+            return "Chưa nạp được văn bản nào."
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items())
+    return f"Kết quả nạp {len(results)} tệp: {summary}."
+
+
+def render_upload_results(results: Sequence[Any], docs: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """One row per uploaded file (``FileResult``): name, status (đã thêm, đã cập nhật, không đổi,
+    đã có sẵn, lỗi) and detail (the document it became, or why it failed); ``docs`` by doc_id."""
+    docs = docs or {}
+    out = [f'<div class="cd-count">{esc(upload_summary(results))}</div>']
     out.append(
         '<table class="cd-table cd-upload"><thead><tr><th>Tệp</th><th>Kết quả</th><th>Chi tiết</th></tr></thead><tbody>'
     )
     for r in results:
-        status = r["status"]
+        detail = r.message
+        doc = docs.get(r.doc_id or "")
+        if not detail and doc:
+            detail = f"{doc_label(doc)} — {doc.get('chunks')} đoạn"
         out.append(
-            f"<tr class='cd-st-{esc(status)}'><td class='cd-file'>{esc(r['name'])}</td>"
-            f"<td class='cd-nowrap'><span class='cd-badge cd-badge-{esc(status)}'>"
-            f"{esc(STATUS_LABELS.get(status, status))}</span></td><td>{esc(r.get('detail', ''))}</td></tr>"
+            f"<tr class='cd-st-{esc(r.status)}'><td class='cd-file'>{esc(r.name)}</td>"
+            f"<td class='cd-nowrap'><span class='cd-badge cd-badge-{esc(r.status)}'>"
+            f"{esc(STATUS_LABELS.get(r.status, r.status))}</span></td><td>{esc(detail)}</td></tr>"
         )
     out.append("</tbody></table>")
     return "".join(out)

@@ -23,6 +23,13 @@ _HTML_START_RE = re.compile(
     rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|table)[\s>/]",
     re.IGNORECASE | re.DOTALL,
 )
+#: Programs and libraries: never a document, whatever the file is called (an .exe renamed .pdf).
+_PROGRAM_MAGIC = {
+    b"MZ": "tệp chương trình Windows (.exe, .dll)",
+    b"\x7fELF": "tệp chương trình Linux",
+    b"\xcf\xfa\xed\xfe": "tệp chương trình macOS",
+    b"\xca\xfe\xba\xbe": "tệp chương trình macOS hoặc Java",
+}
 _OTHER_IMAGES = {b"GIF8": "ảnh GIF", b"BM": "ảnh BMP", b"RIFF": "ảnh WEBP hoặc tệp RIFF"}
 
 
@@ -45,6 +52,10 @@ def _sniff(data: bytes, suffix: str) -> str:
     for magic, what in _OTHER_IMAGES.items():
         if data.startswith(magic):
             return _raise(unsupported(f"{what}; hãy lưu ảnh thành PNG, JPEG hoặc TIFF"))
+    for magic, what in _PROGRAM_MAGIC.items():
+        if data.startswith(magic) and looks_binary(data):
+            named = f", không phải tệp {suffix[1:].upper()}" if suffix and suffix in _DOCUMENT_SUFFIXES else ""
+            return _raise(unsupported(f"{what}{named}"))
     probe = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if _HTML_START_RE.match(probe[:4096]) or (
         suffix in _HTML_SUFFIXES and re.search(rb"<(?:html|body|p|div|br)[\s>/]", probe[:65536], re.I)

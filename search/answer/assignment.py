@@ -120,12 +120,16 @@ def answer_assignment(ctx: AnswerContext, question: str, intent: Intent) -> Answ
         chosen = [dict(r) for r in rows[:8]]
     shown = [n for n in names if not is_generic(n)] or names
     head = f"Các nhiệm vụ giao {', '.join(shown[:3])} tìm thấy trong các văn bản:"
+    if len(chosen) < len(rows):
+        head = f"{len(chosen)} của {len(rows)} nhiệm vụ giao {', '.join(shown[:3])} sát với câu hỏi nhất:"
     return Answer(
         question=question,
         intent="assignment",
         found=True,
         answer=head + "\n" + "\n".join(_assignment_lines(citer, chosen)),
         citations=citer.citations,
+        agency=names[0] if len(names) == 1 else None,
+        tasks_total=len(rows),
     )
 
 

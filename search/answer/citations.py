@@ -66,7 +66,7 @@ def doc_label(d: dict) -> str:
         parts.append(f"số {d['number']}")
     if d.get("date"):
         y, m, dd = d["date"].split("-")
-        parts.append(f"ngày {int(dd)}/{int(m)}/{y}")
+        parts.append(f"ngày {dd}/{m}/{y}")  # dd/mm/yyyy, as everywhere in the UI
     return " ".join(parts)
 
 
@@ -100,4 +100,24 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def header_span(snap: Snapshot, doc_id: str) -> tuple[int, int]:
-    return snap.first_chunk_span(doc_id)
+    """What names a document in its header: from the line with its number to the end of its title
+    (trích yếu), inside its first chunk; not the letterhead and motto above the number, which a
+    citation would otherwise highlight. The whole first chunk when neither is found there."""
+    start, end = snap.first_chunk_span(doc_id)
+    doc = snap.document(doc_id)
+    if doc is None or end <= start:
+        return start, end
+    text = doc.text
+    head = text[start:end]
+    first, last = start, end
+    if doc.number and (at := head.find(doc.number)) >= 0:
+        first = start + head.rfind("\n", 0, at) + 1
+    title = " ".join((doc.title or "").split())
+    if title:
+        words = title.split()
+        # the title's last words, found after the number (printed titles may wrap over lines)
+        tail = re.compile(r"\s+".join(re.escape(w) for w in words[-4:]))
+        m = tail.search(text, first, end)
+        if m:
+            last = m.end()
+    return first, last

@@ -79,8 +79,12 @@ def coverage(tokens: list[str], weights: dict[str, float], text_tokens: set[str]
 
 
 def citable(text: str) -> bool:
-    """A passage worth citing on its own: a few words at least, not a date line or the motto."""
+    """A passage worth citing on its own: a few words at least, not a date line or the motto, and
+    not a short line all in capitals (a letterhead, a document type, a heading: it names, it does
+    not answer)."""
     words = re.findall(r"\w+", text)
+    if len(words) <= 15 and not any(c.islower() for c in text):
+        return False
     return len(words) >= 4 and not cues.LOW_VALUE.match(" ".join(fold(text).split()).strip(" .*"))
 
 

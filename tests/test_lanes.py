@@ -1,0 +1,98 @@
+"""The encoder gate (webui/lanes.py): one call at a time, long batches in slices, urgent calls take
+the next turn. A deterministic fake encoder that records its calls; threads ordered by events, no
+timing assertions."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from webui.lanes import EncoderGate, current_lane, lane
+
+
+class RecordingEncoder:
+    """Vectors = [length of the text]; every call recorded; the first call can be held open."""
+
+    dim = 1
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+        self.inside = 0
+        self.most_inside = 0
+        self.hold = threading.Event()
+        self.entered = threading.Event()
+        self._lock = threading.Lock()
+
+    def _encode(self, texts):
+        with self._lock:
+            self.inside += 1
+            self.most_inside = max(self.most_inside, self.inside)
+            self.calls.append(list(texts))
+        self.entered.set()
+        self.hold.wait(10)
+        with self._lock:
+            self.inside -= 1
+        return np.array([[len(t)] for t in texts], dtype=np.float32)
+
+    encode_queries = _encode
+
+    def encode_passages(self, texts, show_progress=False):
+        return self._encode(texts)
+
+
+def test_results_are_whole_and_in_order():
+    inner = RecordingEncoder()
+    inner.hold.set()
+    gate = EncoderGate(inner, slice_size=3)
+    texts = ["a" * n for n in range(1, 8)]
+    out = gate.encode_passages(texts)
+    assert out[:, 0].tolist() == list(range(1, 8))
+    assert [len(c) for c in inner.calls] == [3, 3, 1]
+    assert gate.encode_queries(["Sở Y tế"]).shape == (1, 1) and gate.dim == 1
+
+
+def test_an_urgent_call_goes_before_the_rest_of_a_long_batch():
+    inner = RecordingEncoder()
+    gate = EncoderGate(inner, slice_size=2)
+    long_batch = [f"chủ đề {i}" for i in range(6)]
+    urgent_done = threading.Event()
+
+    def topic() -> None:
+        with lane("normal"):
+            gate.encode_passages(long_batch)
+
+    def agency() -> None:
+        with lane("urgent"):
+            assert current_lane() == "urgent"
+            gate.encode_queries(["so y te"])
+        urgent_done.set()
+
+    t1 = threading.Thread(target=topic)
+    t1.start()
+    assert inner.entered.wait(10)  # the topic answer's first slice is being encoded
+    t2 = threading.Thread(target=agency)
+    t2.start()
+    while gate._urgent_waiting == 0:  # the urgent call is waiting for its turn
+        threading.Event().wait(0.01)
+    inner.hold.set()
+    t1.join(10)
+    t2.join(10)
+    assert urgent_done.is_set()
+    order = [c[0] for c in inner.calls]
+    assert order == ["chủ đề 0", "so y te", "chủ đề 2", "chủ đề 4"]  # after one slice, not after all
+    assert inner.most_inside == 1  # never two calls at once
+    assert current_lane() == "normal"
+
+
+def test_passages_met_before_are_not_encoded_again():
+    inner = RecordingEncoder()
+    inner.hold.set()
+    gate = EncoderGate(inner, slice_size=8, cache_size=3)
+    first = gate.encode_passages(["Sở Y tế", "Bộ Tài chính", "Sở Y tế"])
+    assert first[:, 0].tolist() == [7, 12, 7] and inner.calls == [["Sở Y tế", "Bộ Tài chính"]]
+    again = gate.encode_passages(["Bộ Tài chính", "UBND tỉnh"])
+    assert again[:, 0].tolist() == [12, 9] and inner.calls[-1] == ["UBND tỉnh"]
+    gate.encode_passages(["a", "b"])  # the cache keeps the 3 most recent passages
+    gate.encode_passages(["Sở Y tế"])
+    assert inner.calls[-1] == ["Sở Y tế"] and gate.encode_passages([]).shape[0] == 0
