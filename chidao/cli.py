@@ -19,9 +19,13 @@ from chidao.config import ConfigError, Settings, load_settings
 logger = logging.getLogger(__name__)
 
 
-def _settings(index: Path | None, **overrides: Any) -> Settings:
+def _settings(index: str | None, **overrides: Any) -> Settings:
+    from chidao.store.factory import open_store
+
     try:
-        return load_settings({"index": index, **overrides})
+        settings = load_settings({"index": index, **overrides})
+        open_store(settings.index)  # an unknown URL scheme is refused here, with the valid forms
+        return settings
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -59,9 +63,8 @@ def _read_queries(path: Path) -> list[dict]:
 
 index_option = click.option(
     "--index",
-    type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Index folder (default: index/ beside the project, or $CHIDAO_INDEX).",
+    help="Index folder, or a postgresql://… URL (default: index/ beside the project, or $CHIDAO_INDEX).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 
@@ -88,7 +91,7 @@ def main(verbose: int) -> None:
 @index_option
 @json_option
 def ingest(
-    paths: tuple[Path, ...], prune: bool, rebuild: bool, wait: float | None, index: Path | None, as_json: bool
+    paths: tuple[Path, ...], prune: bool, rebuild: bool, wait: float | None, index: str | None, as_json: bool
 ) -> None:
     """Add files or folders (recursively) to the index; unchanged files are skipped."""
     from chidao.store import IndexStateError
