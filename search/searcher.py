@@ -81,9 +81,11 @@ class Searcher:
         if getattr(self._pins, "snap", None) is not None:  # nested: keep the outer pin
             yield self._pins.snap[0]
             return
-        self._pins.snap = (self.snapshot,)
+        snap = self.snapshot
+        self._pins.snap = (snap,)
         try:
-            yield self._pins.snap[0]
+            with snap.reading() if snap is not None else contextlib.nullcontext():
+                yield snap
         finally:
             self._pins.snap = None
 
@@ -252,9 +254,10 @@ class Searcher:
 
     def documents(self) -> list[dict[str, Any]]:
         """Every document's metadata with its files, cited numbers and chunk count, newest first."""
-        snap = self.snapshot
-        if snap is None:
-            return []
+        with self.pinned() as snap:
+            return self._documents(snap) if snap is not None else []
+
+    def _documents(self, snap: Snapshot) -> list[dict[str, Any]]:
         cites = snap.cited_numbers()
         sources: dict[str, list[str]] = {}
         for src in sorted(snap.sources(), key=lambda r: r.source):

@@ -29,14 +29,19 @@ def pg_server():
     server.cleanup()
 
 
+def new_database(server_url: str, prefix: str = "chidao_test") -> str:
+    """Create an empty database on the server; returns its URL."""
+    import psycopg
+
+    name = f"{prefix}_{next(_counter)}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    base, _, query = server_url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}?{query}"
+
+
 @pytest.fixture
 def pg_url(pg_server: str) -> str:
     """A fresh, empty database on the session's server."""
-    import psycopg
-
-    name = f"chidao_test_{next(_counter)}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    base, _, query = pg_server.partition("?")
-    return f"{base.rsplit('/', 1)[0]}/{name}?{query}"
+    return new_database(pg_server)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -84,6 +85,11 @@ class ManifestReads:
 
     def _rows(self, sql: str, params: Iterable = ()) -> list:
         raise NotImplementedError
+
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """Reads inside see one state of the index. A generation folder never changes, so nothing to do
+        here; a database snapshot opens one read-only repeatable-read transaction."""
+        return contextlib.nullcontext()
 
     # -- documents
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from chidao.store.layout import IndexMeta
-from chidao.store.pg.schema import check_schema, connect, redact
+from chidao.store.pg.schema import check_schema, connect, installed_version, redact
 from chidao.store.pg.snapshot import EF_SEARCH, PgSnapshot
 from chidao.store.pg.writer import PgWriter, read_meta
 
@@ -37,7 +37,7 @@ class PgStore:
     def _ready(self) -> bool:
         """True once the database holds a chidao schema of this version (raises for another version)."""
         conn = self.conn()
-        if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+        if installed_version(conn) is None:
             return False
         check_schema(conn)
         return True

@@ -75,6 +75,11 @@ def _require_pgvector(conn) -> None:
     conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
 
 
+def installed_version(conn) -> int | None:
+    """The schema version of the database, None when it holds no chidao index."""
+    return _installed_version(conn)
+
+
 def check_schema(conn) -> None:
     """Refuse a database of another schema version (raises IndexStateError)."""
     have, want = _installed_version(conn), schema_version()
@@ -97,13 +102,15 @@ def migrate(conn) -> int:
         have = _installed_version(conn)
         if have is not None and have > want:
             check_schema(conn)  # raises: newer than this chidao
-        if have is None:
-            conn.execute("CREATE TABLE schema_version(version INTEGER PRIMARY KEY, applied TIMESTAMPTZ NOT NULL)")
-            have = 0
+        have = have or 0
         for version, path in migrations():
             if version <= have:
                 continue
-            with conn.transaction():
+            with conn.transaction():  # the table, the migration and its version row: all or nothing
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY,"
+                    " applied TIMESTAMPTZ NOT NULL)"
+                )
                 conn.execute(path.read_text(encoding="utf-8"))
                 conn.execute("INSERT INTO schema_version VALUES (%s, now())", (version,))
             logger.info("applied migration %s", path.name)

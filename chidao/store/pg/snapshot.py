@@ -14,8 +14,9 @@ simply not part of it, and rows deleted since are skipped when their passages ar
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -183,6 +184,23 @@ class PgSnapshot(ManifestReads):
 
     def _rows(self, sql: str, params: Iterable = ()) -> list[PgRow]:
         return query_rows(self._conn(), sql, params)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every read inside (on this thread) sees the same committed state: one read-only repeatable-read
+        transaction, so a document committed meanwhile appears in all of the reads or in none."""
+        from psycopg import pq
+
+        conn = self._conn()
+        if conn.info.transaction_status != pq.TransactionStatus.IDLE:  # already inside one (nested call)
+            yield
+            return
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield
+        finally:
+            if not conn.closed:
+                conn.execute("ROLLBACK")
 
     def chunk_ids(self, doc_ids: Sequence[str]) -> np.ndarray:
         if not doc_ids:
