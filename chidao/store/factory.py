@@ -64,6 +64,13 @@ class FileStore:
         return IndexWriter(self.root, model, rebuild=rebuild, lock_timeout=lock_timeout)
 
 
+def uploads_folder(index: Path | str, cache_dir: Path) -> Path:
+    """Where the web UI keeps uploaded files: ``<index>/uploads`` for an index folder, ``<cache_dir>/uploads``
+    for a database (every web server that ingests uploads must then share that folder, or each keeps its own
+    originals: the index itself is shared either way)."""
+    return (Path(cache_dir) if is_url(index) else Path(index)) / "uploads"
+
+
 def is_url(index: Path | str) -> bool:
     return isinstance(index, str) and "://" in index
 
