@@ -184,3 +184,24 @@ def test_database_without_pgvector_is_refused(pg_url: str, monkeypatch) -> None:
     with pytest.raises(IndexStateError, match="pgvector"):
         schema.migrate(NoVector(conn))
     conn.close()
+
+
+def test_delete_and_rebuild_seen_by_a_long_lived_reader(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+    from ingest.pipeline import ingest_paths, remove_documents
+    from search.searcher import Searcher
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Số: 12/CT-UBND\nChỉ thị về phòng, chống thiên tai.\n", encoding="utf-8")
+    (docs / "b.txt").write_text("Số: 13/CT-UBND\nChỉ thị về bảo vệ rừng mùa khô.\n", encoding="utf-8")
+    settings = Settings(index=pg_url, encoder="hashing", model=MODEL, cache_dir=tmp_path / "cache")
+    assert ingest_paths([docs], settings).added == 2
+    reader = Searcher.open(settings)
+    assert {d["number"] for d in reader.documents()} == {"12/CT-UBND", "13/CT-UBND"}
+    gone = next(d["doc_id"] for d in reader.documents() if d["number"] == "12/CT-UBND")
+    assert remove_documents([gone], settings) == [str(docs / "a.txt")]
+    assert {d["number"] for d in reader.documents()} == {"13/CT-UBND"}  # the same reader sees the deletion
+    assert reader.search("thien tai", k=5) == [] or all(h.doc_id != gone for h in reader.search("thien tai", k=5))
+    report = ingest_paths([docs], settings, rebuild=True)
+    assert report.added == 2 and report.embedded == 0  # the embedding cache survives a rebuild
+    assert reader.search("thiên tai", k=1)[0].number == "12/CT-UBND"
