@@ -80,6 +80,22 @@ def evaluate(cmd: str, dataset: Path, extra: list[Path], out: Path) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def seed_embeddings(index: Path, url: str) -> int:
+    """Copy a file index's embedding cache (every model in it) into the database's."""
+    from chidao.store.cache import EmbeddingCache
+    from chidao.store.pg import PgWriter
+
+    n = 0
+    cache = EmbeddingCache(index / "embeddings.sqlite")
+    for model in cache.models():
+        with PgWriter(url, model) as w:
+            for hashes, vectors in cache.items(model):
+                w.cache.put(model, hashes, vectors)
+                n += len(hashes)
+    cache.close()
+    return n
+
+
 def _fmt(v) -> str:
     return "—" if v is None else f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else f"{v:g}"
 
@@ -104,6 +120,12 @@ def main() -> None:
     ap.add_argument("--pg-url", help="a PostgreSQL server with pgvector (default: start one with pgserver)")
     ap.add_argument("--file-report", type=Path, help="reuse this evaluate.py report for the file store")
     ap.add_argument("--json", type=Path, help="write both reports here")
+    ap.add_argument(
+        "--seed-embeddings",
+        type=Path,
+        help="copy this file index's embedding cache into the database first (same model, same vectors;"
+        " the database run then embeds nothing, so its ingest time is not comparable)",
+    )
     args = ap.parse_args()
     extra = args.extra if args.extra is not None else [SHARED / "eval" / "distractors" / "laws"]
     work = Path(tempfile.mkdtemp(prefix="chidao-compare-"))
@@ -122,6 +144,8 @@ def main() -> None:
         server = srv.get_uri()
     try:
         url = fresh_database(server, "chidao_compare")
+        if args.seed_embeddings:
+            print(f"seeded {seed_embeddings(args.seed_embeddings, url)} embeddings", file=sys.stderr)
         cmd = f"{shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).resolve()))} --cli {shlex.quote(url)}"
         pg_report = evaluate(cmd, args.dataset, extra, work / "pg.json")
     finally:
