@@ -11,7 +11,8 @@ with pgvector started by the ``pgserver`` package in a temporary folder). The tw
 citation F1, assignment F1 and more for both stores and their difference.
 
 ``--cli URL ARGS…`` is the adapter evaluate.py calls for the database run: the chidao CLI with the
-``--index FOLDER`` that evaluate.py passes replaced by URL.
+``--index FOLDER`` that evaluate.py passes replaced by URL; ``--cli-file SEED ARGS…`` the one for the
+folder run (SEED: an embedding cache to copy in before ingesting, or ``-``).
 """
 
 from __future__ import annotations
@@ -80,13 +81,13 @@ def evaluate(cmd: str, dataset: Path, extra: list[Path], out: Path) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def seed_embeddings(index: Path, url: str) -> int:
-    """Copy a file index's embedding cache (every model in it) into the database's."""
+def seed_embeddings(cache_file: Path, url: str) -> int:
+    """Copy an embedding cache (every model in it) into the database's."""
     from chidao.store.cache import EmbeddingCache
     from chidao.store.pg import PgWriter
 
     n = 0
-    cache = EmbeddingCache(index / "embeddings.sqlite")
+    cache = EmbeddingCache(cache_file)
     for model in cache.models():
         with PgWriter(url, model) as w:
             for hashes, vectors in cache.items(model):
@@ -94,6 +95,25 @@ def seed_embeddings(index: Path, url: str) -> int:
                 n += len(hashes)
     cache.close()
     return n
+
+
+def file_adapter(seed: str, args: list[str]) -> None:
+    """The chidao CLI on an index folder; before an ingest, the folder's embedding cache gets ``seed``'s rows."""
+    from chidao.cli import main
+
+    if seed != "-" and args and args[0] == "ingest":
+        from chidao.store.cache import EmbeddingCache
+        from chidao.store.layout import EMBEDDINGS
+
+        index = Path(args[args.index("--index") + 1])
+        index.mkdir(parents=True, exist_ok=True)
+        source, target = EmbeddingCache(Path(seed)), EmbeddingCache(index / EMBEDDINGS)
+        for model in source.models():
+            for hashes, vectors in source.items(model):
+                target.put(model, hashes, vectors)
+        source.close()
+        target.close()
+    main(args, standalone_mode=True)
 
 
 def _fmt(v) -> str:
@@ -114,26 +134,34 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--cli":
         cli_adapter(sys.argv[2], sys.argv[3:])
         return
+    if len(sys.argv) > 2 and sys.argv[1] == "--cli-file":
+        file_adapter(sys.argv[2], sys.argv[3:])
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dataset", type=Path, default=SHARED / "eval" / "github")
     ap.add_argument("--extra", type=Path, action="append", default=None)
     ap.add_argument("--pg-url", help="a PostgreSQL server with pgvector (default: start one with pgserver)")
     ap.add_argument("--file-report", type=Path, help="reuse this evaluate.py report for the file store")
     ap.add_argument("--json", type=Path, help="write both reports here")
+    ap.add_argument("--no-extra", action="store_true", help="no distractor folders")
     ap.add_argument(
-        "--seed-embeddings",
+        "--seed-cache",
         type=Path,
-        help="copy this file index's embedding cache into the database first (same model, same vectors;"
-        " the database run then embeds nothing, so its ingest time is not comparable)",
+        help="an embeddings.sqlite (an index folder's embedding cache) copied into both stores' caches before they"
+        " ingest: same model, same vectors, so the figures do not change, but the ingest times are not comparable",
     )
     args = ap.parse_args()
     extra = args.extra if args.extra is not None else [SHARED / "eval" / "distractors" / "laws"]
+    if args.no_extra:
+        extra = []
+    here = f"{shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).resolve()))}"
     work = Path(tempfile.mkdtemp(prefix="chidao-compare-"))
 
     if args.file_report:
         file_report = json.loads(args.file_report.read_text(encoding="utf-8"))
     else:
-        file_report = evaluate(f"{shlex.quote(sys.executable)} -m chidao.cli", args.dataset, extra, work / "file.json")
+        cmd = f"{here} --cli-file {shlex.quote(str(args.seed_cache))}" if args.seed_cache else f"{here} --cli-file -"
+        file_report = evaluate(cmd, args.dataset, extra, work / "file.json")
 
     server = args.pg_url
     srv = None
@@ -144,9 +172,9 @@ def main() -> None:
         server = srv.get_uri()
     try:
         url = fresh_database(server, "chidao_compare")
-        if args.seed_embeddings:
-            print(f"seeded {seed_embeddings(args.seed_embeddings, url)} embeddings", file=sys.stderr)
-        cmd = f"{shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).resolve()))} --cli {shlex.quote(url)}"
+        if args.seed_cache:
+            print(f"seeded {seed_embeddings(args.seed_cache, url)} embeddings", file=sys.stderr)
+        cmd = f"{here} --cli {shlex.quote(url)}"
         pg_report = evaluate(cmd, args.dataset, extra, work / "pg.json")
     finally:
         if srv is not None:
