@@ -70,8 +70,10 @@ def _get(report: dict, path: tuple[str, ...]):
     return report if isinstance(report, int | float) else None
 
 
-def evaluate(cmd: str, dataset: Path, extra: list[Path], out: Path) -> dict:
+def evaluate(cmd: str, dataset: Path, extra: list[Path], out: Path, workdir: Path) -> dict:
     argv = [sys.executable, str(SHARED / "tools" / "evaluate.py"), "--dataset", str(dataset), "--cmd", cmd]
+    argv += ["--workdir", str(workdir)]
+    workdir.mkdir(parents=True, exist_ok=True)
     for e in extra:
         argv += ["--extra", str(e)]
     argv += ["--json", str(out)]
@@ -147,8 +149,9 @@ def main() -> None:
     ap.add_argument(
         "--seed-cache",
         type=Path,
-        help="an embeddings.sqlite (an index folder's embedding cache) copied into both stores' caches before they"
-        " ingest: same model, same vectors, so the figures do not change, but the ingest times are not comparable",
+        help="an embeddings.sqlite (an index folder's embedding cache) copied into the folder's cache before it"
+        " ingests (same model, same vectors: the figures do not change, the ingest time does). The database run"
+        " always gets the folder run's cache, so its ingest embeds nothing and its ingest time is not comparable",
     )
     args = ap.parse_args()
     extra = args.extra if args.extra is not None else [SHARED / "eval" / "distractors" / "laws"]
@@ -161,7 +164,9 @@ def main() -> None:
         file_report = json.loads(args.file_report.read_text(encoding="utf-8"))
     else:
         cmd = f"{here} --cli-file {shlex.quote(str(args.seed_cache))}" if args.seed_cache else f"{here} --cli-file -"
-        file_report = evaluate(cmd, args.dataset, extra, work / "file.json")
+        file_report = evaluate(cmd, args.dataset, extra, work / "file.json", work / "file")
+        # the database run embeds nothing again: it gets the folder run's cache (a superset of the seed)
+        args.seed_cache = work / "file" / "index" / "embeddings.sqlite"
 
     server = args.pg_url
     srv = None
@@ -175,7 +180,7 @@ def main() -> None:
         if args.seed_cache:
             print(f"seeded {seed_embeddings(args.seed_cache, url)} embeddings", file=sys.stderr)
         cmd = f"{here} --cli {shlex.quote(url)}"
-        pg_report = evaluate(cmd, args.dataset, extra, work / "pg.json")
+        pg_report = evaluate(cmd, args.dataset, extra, work / "pg.json", work / "pg")
     finally:
         if srv is not None:
             srv.cleanup()
