@@ -118,6 +118,26 @@ def file_adapter(seed: str, args: list[str]) -> None:
     main(args, standalone_mode=True)
 
 
+def run_database(args, extra: list[Path], here: str, work: Path) -> dict:
+    """The evaluation on a fresh database (on --pg-url's server, or one started by pgserver)."""
+    server = args.pg_url
+    srv = None
+    if server is None:
+        import pgserver
+
+        srv = pgserver.get_server(work / "pgdata", cleanup_mode="stop")
+        server = srv.get_uri()
+    try:
+        url = fresh_database(server, "chidao_compare")
+        if args.seed_cache:
+            print(f"seeded {seed_embeddings(args.seed_cache, url)} embeddings", file=sys.stderr)
+        cmd = f"{here} --cli {shlex.quote(url)}"
+        return evaluate(cmd, args.dataset, extra, work / "pg.json", work / "pg")
+    finally:
+        if srv is not None:
+            srv.cleanup()
+
+
 def _fmt(v) -> str:
     return "—" if v is None else f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else f"{v:g}"
 
@@ -144,6 +164,7 @@ def main() -> None:
     ap.add_argument("--extra", type=Path, action="append", default=None)
     ap.add_argument("--pg-url", help="a PostgreSQL server with pgvector (default: start one with pgserver)")
     ap.add_argument("--file-report", type=Path, help="reuse this evaluate.py report for the file store")
+    ap.add_argument("--pg-report", type=Path, help="reuse this evaluate.py report for the database")
     ap.add_argument("--json", type=Path, help="write both reports here")
     ap.add_argument("--no-extra", action="store_true", help="no distractor folders")
     ap.add_argument(
@@ -168,22 +189,10 @@ def main() -> None:
         # the database run embeds nothing again: it gets the folder run's cache (a superset of the seed)
         args.seed_cache = work / "file" / "index" / "embeddings.sqlite"
 
-    server = args.pg_url
-    srv = None
-    if server is None:
-        import pgserver
-
-        srv = pgserver.get_server(work / "pgdata", cleanup_mode="stop")
-        server = srv.get_uri()
-    try:
-        url = fresh_database(server, "chidao_compare")
-        if args.seed_cache:
-            print(f"seeded {seed_embeddings(args.seed_cache, url)} embeddings", file=sys.stderr)
-        cmd = f"{here} --cli {shlex.quote(url)}"
-        pg_report = evaluate(cmd, args.dataset, extra, work / "pg.json", work / "pg")
-    finally:
-        if srv is not None:
-            srv.cleanup()
+    if args.pg_report:
+        pg_report = json.loads(args.pg_report.read_text(encoding="utf-8"))
+    else:
+        pg_report = run_database(args, extra, here, work)
 
     print(
         f"\ndataset {args.dataset.name} (+ {', '.join(e.name for e in extra) or 'no distractors'}),"
