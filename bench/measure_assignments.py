@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Measure ``ingest.assignments.extract_assignments`` against hand-labelled assignments.
 
-Runs normalize → structure → extract_assignments on every labelled document of a dataset
-(default ../shared/eval/github) and scores with the scorer's own rules
-(``tasks_metrics`` in ../shared/tools/evaluate.py: same file, agency equal or contained
-either way after folding, task covering at least half of the gold task's syllable bigrams).
+Runs normalize → structure → extract_assignments on every labelled document of each dataset
+(default ../shared/eval/github, found from the repository root) and scores with the scorer's own
+rules (``tasks_metrics`` in ../shared/tools/evaluate.py: same file, agency equal or contained
+either way after folding, task covering at least half of the gold task's syllable bigrams). The
+scorer is looked up beside the dataset (``<dataset>/../../tools/evaluate.py``), then in ../shared.
 
     python bench/measure_assignments.py                 # precision / recall / F1 + error categories
+    python bench/measure_assignments.py --dataset ../shared/eval/pages2-dev --dataset eval/collection/tune
     python bench/measure_assignments.py --show fn -f 217-cd-ttg-2025.txt   # list misses of one file
     python bench/measure_assignments.py --show fp --limit 40
 
@@ -21,6 +23,7 @@ import argparse
 import collections
 import importlib.util
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,7 +36,25 @@ from ingest.assignments import extract_assignments  # noqa: E402
 from ingest.normalize import normalize_text  # noqa: E402
 from ingest.structure import parse_blocks  # noqa: E402
 
-SHARED = ROOT.parent / "shared"  # ../shared from the repo root
+
+def _shared_dir() -> Path:
+    """../shared from the repository root; from a git worktree, ../shared beside the main checkout."""
+    here = ROOT.parent / "shared"
+    if here.is_dir():
+        return here
+    try:
+        common = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return here
+    return Path(common).parent.parent / "shared"
+
+
+SHARED = _shared_dir()
 DEFAULT_DATASET = SHARED / "eval" / "github"
 DEFAULT_SCORER = SHARED / "tools" / "evaluate.py"
 
@@ -74,8 +95,8 @@ def extract_file(path: Path, canon: AgencyCanon, subject_in_task: bool = True) -
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
-    ap.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
+    ap.add_argument("--dataset", type=Path, action="append", default=[], help="a labelled dataset folder (repeatable)")
+    ap.add_argument("--scorer", type=Path, help="evaluate.py (default: beside the dataset, then ../shared/tools)")
     ap.add_argument("-f", "--file", action="append", default=[], help="only these corpus files (repeatable)")
     ap.add_argument("--show", choices=["fn", "fp", "both"], help="list misses (fn) and/or spurious (fp)")
     ap.add_argument("--limit", type=int, default=1000)
@@ -84,9 +105,36 @@ def main() -> int:
         "--strip-subject", action="store_true", help="cut the agencies that open a clause off its task text"
     )
     args = ap.parse_args()
+    summary = []
+    for given in args.dataset or [DEFAULT_DATASET]:
+        dataset = resolve_dataset(given)
+        print(f"=== {given}")
+        figures = measure(dataset, args)
+        summary.append((dataset, figures))
+        print()
+    if len(summary) > 1:
+        for dataset, r in summary:
+            print(f"{dataset}: P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} gold={r['gold']}")
+    return 0
 
-    ev = load_scorer(args.scorer)
-    gold = read_jsonl(args.dataset / "assignments.jsonl")
+
+def resolve_dataset(given: Path) -> Path:
+    """A dataset path as given; "../shared/…" that is not there (a git worktree) is read from ``SHARED``."""
+    if given.exists() or given.parts[:2] != ("..", "shared"):
+        return given
+    return SHARED.joinpath(*given.parts[2:])
+
+
+def find_scorer(dataset: Path, given: Path | None) -> Path:
+    if given is not None:
+        return given
+    beside = dataset.resolve().parent.parent / "tools" / "evaluate.py"
+    return beside if beside.is_file() else DEFAULT_SCORER
+
+
+def measure(dataset: Path, args: argparse.Namespace) -> dict:
+    ev = load_scorer(find_scorer(dataset, args.scorer))
+    gold = read_jsonl(dataset / "assignments.jsonl")
     if args.file:
         gold = [g for g in gold if g["file"] in args.file]
     files = sorted({g["file"] for g in gold})
@@ -94,7 +142,7 @@ def main() -> int:
     t0 = time.perf_counter()
     items: list[dict] = []
     for f in files:
-        items.extend(extract_file(args.dataset / "corpus" / f, canon, subject_in_task=not args.strip_subject))
+        items.extend(extract_file(dataset / "corpus" / f, canon, subject_in_task=not args.strip_subject))
     elapsed = time.perf_counter() - t0
 
     official = ev.tasks_metrics(gold, items)
@@ -188,10 +236,10 @@ def main() -> int:
                 f"{' '.join(i['task'].split())[:160]}"
             )
     if args.json:
-        with args.json.open("w", encoding="utf-8") as f:
+        with args.json.open("a", encoding="utf-8") as f:
             for i in items:
                 f.write(json.dumps(i, ensure_ascii=False) + "\n")
-    return 0
+    return official
 
 
 if __name__ == "__main__":

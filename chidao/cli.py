@@ -1,4 +1,4 @@
-"""The ``chidao`` command line (see CONTRACT.md): ingest, search, ask, refs, tasks, docs, serve.
+"""The ``chidao`` command line (see CONTRACT.md): ingest, search, ask, refs, tasks, done, reopen, docs, serve.
 
 With ``--json`` a command prints exactly one JSON document on stdout (JSON lines for
 ``--queries``); progress bars and logs go to stderr.
@@ -6,6 +6,7 @@ With ``--json`` a command prints exactly one JSON document on stdout (JSON lines
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
@@ -196,24 +197,151 @@ def refs(number, index, as_json) -> None:
         click.echo(f"  cited by {c['number'] or c['source']} ({c.get('date') or '?'}): {c['context'][:200]}")
 
 
+def _parse_day(value: str | None, option: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"ngày không hợp lệ {value!r}, hãy viết YYYY-MM-DD (e.g. 2025-03-31)", param_hint=option
+        ) from exc
+
+
+STATUS_CHOICES = ["trong_han", "sap_den_han", "qua_han", "khong_thoi_han", "hoan_thanh"]
+
+
 @main.command()
 @click.argument("agency", required=False)
 @click.option("--since", help="YYYY-MM-DD")
 @click.option("--until", help="YYYY-MM-DD")
 @click.option("--role", type=click.Choice(["chủ trì", "phối hợp", "giao"]), help="Only this role.")
+@click.option("--as-of", "as_of", help="Status as of this day, YYYY-MM-DD (default today).")
+@click.option("--status", type=click.Choice(STATUS_CHOICES), help="Only tasks with this status.")
+@click.option("--issuer", help="Only tasks of documents from this issuer.")
+@click.option("--ics", "ics", type=click.Path(path_type=Path, dir_okay=False), help="Write the deadlines as iCalendar.")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False), help="Write the tracker as Excel.")
 @index_option
 @json_option
-def tasks(agency, since, until, role, index, as_json) -> None:
-    """Tasks assigned to an agency across all documents, newest first (all tasks without AGENCY)."""
+def tasks(agency, since, until, role, as_of, status, issuer, ics, xlsx, index, as_json) -> None:
+    """Tasks assigned to an agency across all documents, newest first (all tasks without AGENCY), with their
+    deadline, status as of a day and evidence of follow-up."""
+    from chidao.store.followup import FollowupStore
+    from search.board import counts_by_agency, tasks_board
+
     settings = _settings(index)
-    result = _open_searcher(settings).tasks(agency, since=since, until=until, role=role)
+    day = _parse_day(as_of, "--as-of") or dt.date.today()
+    searcher = _open_searcher(settings)
+    with searcher.pinned() as snap:
+        result = tasks_board(
+            snap,
+            searcher.canon,
+            FollowupStore(settings.index),
+            agency,
+            as_of=day,
+            since=since,
+            until=until,
+            role=role,
+            status=status,
+            issuer=issuer,
+            due_soon_days=settings.due_soon_days,
+        )
+    items = result["assignments"]
+    if ics:
+        from search.board_export import board_ics
+
+        ics.write_bytes(board_ics(items))
+    if xlsx:
+        from search.board_export import write_board_xlsx
+
+        write_board_xlsx(items, xlsx, summary=counts_by_agency(items, day), as_of=day)
     if as_json:
         _emit(result)
         return
-    for a in result["assignments"]:
+    for a in items:
+        due = a["due"] or "—"
+        shared = f" (giao chung với {', '.join(a['co_assignees'])})" if a.get("co_assignees") else ""
         click.echo(
-            f"{a.get('date') or '?'}  {a.get('number') or a['source']}  [{a['role']}] {a['agency']}: {a['task'][:200]}"
+            f"{a['task_id']}  {a.get('date') or '?'}  {a.get('number') or a['source']}  [{a['role']}] {a['agency']}"
+            f"  hạn {due}  {a['status']}: {a['task'][:160]}{shared}"
         )
+    c = result["counts"]
+    click.echo(
+        f"tổng số {c['tong_so']}, đến hạn {c['den_han']}, hoàn thành đúng hạn {c['hoan_thanh_dung_han']}, "
+        f"hoàn thành quá hạn {c['hoan_thanh_qua_han']}, chưa hoàn thành trong hạn {c['chua_hoan_thanh_trong_han']}, "
+        f"chưa hoàn thành quá hạn {c['chua_hoan_thanh_qua_han']}, không thời hạn {c['khong_thoi_han']}"
+    )
+
+
+def _task_or_fail(settings: Settings, tid: str):
+    from search.board import find_task
+
+    searcher = _open_searcher(settings)
+    with searcher.pinned() as snap:
+        row = find_task(snap, tid)
+    if row is None:
+        raise click.ClickException(
+            f"Không tìm thấy nhiệm vụ {tid} trong chỉ mục (xem mã ở cột task_id của `chidao tasks --json`). "
+            f"(no task {tid} in this index)"
+        )
+    return row
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--note", help="A note (e.g. what was done).")
+@click.option("--by", "by", help="Who reports it done (default: the login name).")
+@click.option("--doc", "doc_number", help="Number of the document that reported it, e.g. 120/BC-SYT.")
+@click.option("--on", "done_on", help="Day it was completed, YYYY-MM-DD (default today).")
+@index_option
+@json_option
+def done(task_id, note, by, doc_number, done_on, index, as_json) -> None:
+    """Mark a task done (kept in <index>/followup.sqlite, with its history)."""
+    import getpass
+
+    from chidao.store.followup import FollowupStore
+
+    settings = _settings(index)
+    row = _task_or_fail(settings, task_id)
+    event = FollowupStore(settings.index).mark_done(
+        task_id,
+        by=by or getpass.getuser(),
+        note=note,
+        doc_number=doc_number,
+        done_on=_parse_day(done_on, "--on"),
+        doc_id=row.doc_id,
+        agency=row.agency,
+        text=row.task,
+    )
+    if as_json:
+        _emit(event.as_dict())
+        return
+    click.echo(f"Đã đánh dấu hoàn thành: {row.agency} — {row.task[:120]}")
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--note", help="Why it is open again.")
+@click.option("--by", "by", help="Who reopens it (default: the login name).")
+@index_option
+@json_option
+def reopen(task_id, note, by, index, as_json) -> None:
+    """Open a task marked done again (the done mark stays in the history)."""
+    import getpass
+
+    from chidao.store.followup import FollowupStore
+
+    settings = _settings(index)
+    row = _task_or_fail(settings, task_id)
+    store = FollowupStore(settings.index)
+    mark = store.current().get(task_id)
+    if mark is None or not mark.done:
+        raise click.ClickException(f"Nhiệm vụ {task_id} chưa được đánh dấu hoàn thành. (task {task_id} is not done)")
+    event = store.reopen(task_id, by=by or getpass.getuser(), note=note)
+    if as_json:
+        _emit(event.as_dict())
+        return
+    click.echo(f"Đã mở lại: {row.agency} — {row.task[:120]}")
 
 
 @main.command()

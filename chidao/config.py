@@ -67,6 +67,8 @@ class Settings(BaseModel):
     candidates: int = Field(100, ge=10, description="candidates taken from each retriever")
     # Assignments
     agencies_file: Path | None = Field(None, description="extra agency aliases (TOML)")
+    # Follow-up board
+    due_soon_days: int = Field(7, ge=0, le=365, description="a task due within this many days is 'sắp đến hạn'")
     # Optional generation through an OpenAI-compatible endpoint; off unless llm_url is set
     llm_url: str | None = None
     llm_model: str | None = None

@@ -23,6 +23,7 @@ TASK_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("agency", "Cơ quan", 28),
     ("role", "Vai trò", 11),
     ("task", "Nhiệm vụ", 80),
+    ("co_assignees", "Giao chung với", 32),
     ("deadline", "Thời hạn", 22),
     ("section", "Mục", 40),
     ("title", "Trích yếu văn bản", 50),
@@ -59,6 +60,8 @@ def task_rows(assignments: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
                 row.append(parse_iso_date(a.get("date")) or (a.get("date") or ""))
             elif key == "role":
                 row.append(ROLE_LABELS.get(a.get("role") or "", a.get("role") or ""))
+            elif key == "co_assignees":
+                row.append("; ".join(a.get("co_assignees") or ()))
             else:
                 value = a.get(key)
                 row.append("" if value is None else str(value))

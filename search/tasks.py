@@ -50,7 +50,9 @@ def list_tasks(
         if not names:
             return result
     rows = snap.assignments(names, role=role, since=since, until=until)
-    result["assignments"] = [{k: getattr(r, k) for k in TASK_FIELDS} for r in rows]
+    result["assignments"] = [
+        {k: getattr(r, k) for k in TASK_FIELDS} | {"co_assignees": list(r.co_assignees)} for r in rows
+    ]
     return result
 
 

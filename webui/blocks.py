@@ -9,6 +9,7 @@ import json
 from search.export import ROLE_LABELS
 from webui import APP_TITLE, with_hints
 from webui.backend import Backend
+from webui.board import build_board_tab
 from webui.render import esc, render_chips, render_documents
 from webui.uploads import UPLOAD_SUFFIXES
 
@@ -360,6 +361,7 @@ def build_blocks(backend: Backend):
                         confirm_yes = gr.Button("Xoá văn bản", variant="stop", elem_id="cd-confirm-yes")
                         confirm_no = gr.Button("Huỷ", elem_id="cd-confirm-no")
                 docs_html = gr.HTML(elem_id="cd-docs", js_on_load=CHIP_JS)
+            build_board_tab(backend)  # the sixth tab, "Theo dõi nhiệm vụ" (webui/board.py)
 
         refresh_outputs = [status, examples, f_type, f_issuer, f_agency, t_agency, docs_html]
         on_refresh = {"outputs": refresh_outputs, "show_progress": "hidden", "api_visibility": "private"}

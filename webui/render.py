@@ -501,10 +501,12 @@ def render_tasks(result: Mapping[str, Any], query: str = "") -> str:
     for a in rows:
         url = viewer_url(a["doc_id"], a.get("start"), a.get("end"))
         doc = {k: a.get(k) for k in ("type", "number", "title", "source")}
+        co = a.get("co_assignees") or []
+        shared = f"<div class='cd-sub'>giao chung với {esc(', '.join(co))}</div>" if co else ""
         out.append(
             f"<tr><td class='cd-nowrap'>{esc(format_date(a.get('date')))}</td>"
             f'<td><a href="{esc(url)}" target="_blank" rel="noopener">{esc(doc_label(doc))}</a></td>'
-            f"<td>{esc(a.get('agency'))}</td>"
+            f"<td>{esc(a.get('agency'))}{shared}</td>"
             f"<td class='cd-nowrap'>{esc(ROLE_LABELS.get(a.get('role'), a.get('role')))}</td>"
             f"<td>{esc(a.get('task'))}<div class='cd-sub'>{esc(a.get('section'))}</div></td>"
             f"<td>{esc(a.get('deadline') or '')}</td></tr>"

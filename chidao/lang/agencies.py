@@ -22,289 +22,45 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from chidao.config import Settings
-from chidao.lang.text import collapse_spaces, fold, has_accents, nfc
+from chidao.lang.agency_lexicon import (
+    _GROUP_LEX,
+    _LIST_PUNCT,
+    _NAME_GLUE,
+    _QUALIFIER_LEX,
+    _SCOPE_LEX,
+    _VAGUE_RE,
+    _VAGUE_START_RE,
+    GROUP_NOUNS,
+    LOCALITY_WORDS,
+    PREDICATE_WORDS,
+    SCOPE_WORDS,
+    WEAK_PREDICATES,
+    Token,
+    _is_capitalised,
+    _is_upper_word,
+    _keys,
+    _Lexicon,
+    _locality_at,
+    modern_tones,
+    predicate_at,
+    tokenize,
+)
+from chidao.lang.text import collapse_spaces, fold, nfc
 
 log = logging.getLogger(__name__)
 
-# ---------------------------------------------------------------- tokens
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str  # as printed
-    key: str  # folded (lower case, no accents, đ→d); punctuation as is
-    start: int
-    end: int
-    word: bool
-    folded: bool = False  # the text had no accents: match lexicons on folded keys
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
-
-    @property
-    def m(self) -> str:
-        """The form lexicons are matched on: accented lower case (modern tones), or folded."""
-        return self.key if self.folded or not self.word else _accented(self.text)
-
-
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
-
-
-def tokenize(text: str, offset: int = 0, folded: bool | None = None) -> list[Token]:
-    """Word and punctuation tokens with offsets; ``folded`` defaults to "the text has no accents"."""
-    if folded is None:
-        folded = not has_accents(text)
-    out: list[Token] = []
-    for m in _TOKEN_RE.finditer(text):
-        s = m.group()
-        is_word = s[0].isalnum() or s[0] == "_"
-        out.append(Token(s, fold(s) if is_word else s, m.start() + offset, m.end() + offset, is_word, folded))
-    return out
-
-
-def _keys(phrase: str) -> tuple[str, ...]:
-    """The folded word keys of a phrase ("KH&ĐT" → ("kh", "dt"))."""
-    return tuple(t.key for t in tokenize(nfc(phrase)) if t.word)
-
-
-def _acc_keys(phrase: str) -> tuple[str, ...]:
-    """The accented lower-case word keys of a phrase ("Sở Y tế" → ("sở", "y", "tế"))."""
-    return tuple(_accented(t.text) for t in tokenize(nfc(phrase), folded=False) if t.word)
-
-
-def _is_upper_word(s: str) -> bool:
-    return any(c.isalpha() for c in s) and s == s.upper()
-
-
-def _is_capitalised(s: str) -> bool:
-    return s[:1].isupper() or s[:1].isdigit()
-
-
-# Old-style tone placement ("Uỷ", "Hoà", "Thuỷ") → the style used by current documents ("Ủy", "Hòa").
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OLD_TONE_RE = re.compile(rf"(?i)(?<![\w])((?:[^\W\d_]*?))([ou])([aey])([{_TONES}])(?![\w])")
-
-
-def modern_tones(text: str) -> str:
-    """Move the tone mark of open "oa/oe/uy" syllables onto the first vowel ("Uỷ ban" → "Ủy ban")."""
-    decomposed = unicodedata.normalize("NFD", text)
-
-    def repl(m: re.Match[str]) -> str:
-        onset = m.group(1)
-        if onset.lower().endswith("q"):  # "quý", "quỷ": the mark stays on y
-            return m.group(0)
-        return f"{onset}{m.group(2)}{m.group(4)}{m.group(3)}"
-
-    return nfc(_OLD_TONE_RE.sub(repl, decomposed))
-
-
-@lru_cache(maxsize=65536)
-def _accented(word: str) -> str:
-    return modern_tones(nfc(word).lower())
-
-
-# ---------------------------------------------------------------- lexicon (a trie over word keys)
-
-
-class _Lexicon:
-    """Longest-match lookup of phrases over word tokens; light punctuation may sit between words.
-
-    Phrases are matched on accented lower case ("Quỹ" is not "quy", "Tỉnh" is not "tình") unless
-    the tokens come from text without accents, which is matched on folded keys.
-    """
-
-    def __init__(self) -> None:
-        self.roots: dict[bool, dict[str, Any]] = {False: {}, True: {}}
-
-    def add(self, phrase: str, value: Any) -> None:
-        for folded, keys in ((False, _acc_keys(phrase)), (True, _keys(phrase))):
-            if not keys:
-                continue
-            node = self.roots[folded]
-            for k in keys:
-                node = node.setdefault(k, {})
-            node.setdefault("\0", value)
-
-    def longest(self, toks: list[Token], i: int, glue: str = "") -> tuple[int, Any] | None:
-        """Longest phrase starting at toks[i]; punctuation in ``glue`` may appear between words.
-
-        Returns (index after the match, value) or None.
-        """
-        if i >= len(toks):
-            return None
-        node = self.roots[toks[i].folded]
-        best: tuple[int, Any] | None = None
-        j = i
-        n = len(toks)
-        while j < n:
-            t = toks[j]
-            if not t.word:
-                if j > i and t.text in glue:
-                    j += 1
-                    continue
-                break
-            nxt = node.get(t.m)
-            if nxt is None:
-                break
-            node = nxt
-            j += 1
-            if "\0" in node:
-                best = (j, node["\0"])
-        return best
-
-
-# ---------------------------------------------------------------- grammar shared by the parsers
-
-# Words that start the predicate after an agency ("Sở Y tế chủ trì …"). Compared on the printed,
-# lower-case form (the same words capitalised belong to names: "Ban Quản lý", "Sở Xây dựng").
-PREDICATE_WORDS = """
-chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm|là|có|cần|phải|được|đã|đang|sẽ|vừa|cũng|không|chưa|đều|
-luôn|nên|khẩn trương|tiếp tục|chủ động|tích cực|tập trung|kịp thời|thường xuyên|sớm|ngay|trực tiếp|quyết liệt|
-nghiêm túc|nghiêm|nhanh chóng|căn cứ|theo|trong|trên cơ sở|với|cùng với|để|nhằm|khi|nếu|thì|tại|chỉ đạo|
-tổ chức|thực hiện|triển khai|tham mưu|hướng dẫn|theo dõi|rà soát|kiểm tra|xây dựng|nghiên cứu|báo cáo|đôn đốc|
-tăng cường|bố trí|đảm bảo|bảo đảm|cung cấp|đề xuất|trình|ban hành|phê duyệt|xem xét|giải quyết|xử lý|giám sát|
-thẩm định|tổng hợp|cập nhật|huy động|hỗ trợ|vận động|tuyên truyền|phổ biến|quán triệt|nâng cao|đẩy mạnh|
-đẩy nhanh|hoàn thành|hoàn thiện|làm việc|làm tốt|làm rõ|nắm|nắm chắc|nắm bắt|duy trì|định kỳ|ưu tiên|bổ sung|
-điều chỉnh|sửa đổi|thông tin|thông báo|xuất cấp|cấp phát|tiếp nhận|phân bổ|soạn thảo|tham gia|tạo điều kiện|
-kêu gọi|khắc phục|ứng phó|sẵn sàng|chuẩn bị|vận hành|điều tiết|phân luồng|bám sát|quan tâm|phát huy|thống nhất|
-thống kê|lựa chọn|công bố|công khai|phân công|giao|yêu cầu|đề nghị|ủy quyền|uỷ quyền|trả lời|gửi|nộp|mua sắm|
-kiểm soát|rút kinh nghiệm|đánh giá|dự kiến|lãnh đạo|phát hiện|ngăn chặn|xác định|tìm kiếm|chi trả|
-giải ngân|nêu cao|tham dự|đảm nhận|đảm nhiệm|thực thi|thi hành|tuân thủ|chấp hành|áp dụng|sử dụng|quyết định|
-chuyển|bàn giao|điều phối|tổ chức thực hiện|vận chuyển|tiến hành|trao đổi|thúc đẩy|quản lý|
-hoàn tất|khảo sát|nghiêm cấm|tháo gỡ|thu hồi|sắp xếp|đề ra|kết hợp|phản ánh|
-giúp|thay mặt|thừa lệnh|thừa ủy quyền|thừa uỷ quyền|trân trọng|mạnh dạn|cương quyết|kiên quyết|lồng ghép|
-thanh tra|ký|ký kết|cử|thi đua|coi|xác nhận|cấp giấy|phê bình|xét|tiếp tục thực hiện|tiếp thu|ra quyết định|
-trước|sau khi|từ ngày|đến ngày
-""".replace("\n", "").strip("|")
-
-# Qualifiers that belong to a name even though their first word is a predicate word.
-_NAME_QUALIFIERS = ("có liên quan", "liên quan", "được giao quản lý", "cấp tỉnh", "cấp huyện", "cấp xã", "cấp cơ sở")
-
-# Nouns that name a group of agencies after "các" ("các sở, ban, ngành").
-GROUP_NOUNS = """
-sở|bộ|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|đoàn thể|hội|doanh nghiệp|tỉnh|thành phố|huyện|quận|thị xã|
-xã|phường|đặc khu|thị trấn|chủ đầu tư|trường học|trường đại học|trường cao đẳng|cơ sở|lực lượng|ngân hàng|
-tập đoàn|tổng công ty|công ty|
-trung tâm|chủ rừng|nhà đầu tư|hợp tác xã|cá nhân|hộ gia đình|cơ quan báo chí|cơ quan truyền thông|
-cơ quan thông tấn|chi nhánh|cục|chi cục|vụ|viện|bệnh viện|phòng|ủy ban|uỷ ban|đơn vị sự nghiệp|
-cơ quan ngang bộ|cơ quan chuyên môn|bộ trưởng|thủ trưởng|giám đốc|chủ tịch|phó thủ tướng|tổ chức chính trị|
-đoàn|liên đoàn|ngân hàng thương mại|tổ chức tín dụng|doanh nghiệp viễn thông|thành viên|cơ quan chức năng|
-""".replace("\n", "").strip("|")
-
-# Scope words: written in lower case inside a canonical name ("Ủy ban nhân dân tỉnh").
-SCOPE_WORDS = (
-    "tỉnh",
-    "thành phố",
-    "huyện",
-    "quận",
-    "thị xã",
-    "xã",
-    "phường",
-    "thị trấn",
-    "đặc khu",
-    "cấp tỉnh",
-    "cấp huyện",
-    "cấp xã",
-    "các",
-    "và",
-    "trực thuộc",
-    "thuộc",
-    "khu vực",
-    "cơ quan",
-    "đơn vị",
-    "ban",
-    "ngành",
-    "đoàn thể",
-    "liên quan",
-    "có liên quan",
-    "địa phương",
-    "ngang bộ",
-)
-
-LOCALITY_WORDS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "đặc", "cấp"})
-_LIST_PUNCT = ",;"
-_NAME_GLUE = "-–&/'’.,"  # punctuation allowed inside a matched alias ("KH&ĐT", "Văn hóa, Thể thao")
-
-
-def _phrases(spec: str) -> list[str]:
-    return [p.strip() for p in spec.split("|") if p.strip()]
-
-
-_PREDICATE_SET = frozenset(nfc(p) for p in _phrases(PREDICATE_WORDS))
-_PREDICATE_MAX = max(len(p.split()) for p in _PREDICATE_SET)
-_GROUP_LEX = _Lexicon()
-for _g in _phrases(GROUP_NOUNS):
-    _GROUP_LEX.add(_g, _g)
-_SCOPE_LEX = _Lexicon()
-for _s in SCOPE_WORDS:
-    _SCOPE_LEX.add(_s, _s)
-# Localities: the scope words that continue a name after a comma ("UBND các huyện, thành phố").
-_LOCALITY_LEX = _Lexicon()
-for _s in SCOPE_WORDS[:12]:
-    _LOCALITY_LEX.add(_s, _s)
-_QUALIFIER_LEX = _Lexicon()
-for _q in _NAME_QUALIFIERS:
-    _QUALIFIER_LEX.add(_q, _q)
-# Trailing generic members of a list that name nobody in particular ("và các cơ quan liên quan").
-_VAGUE_RE = re.compile(
-    r"^(?:(?:thủ trưởng|người đứng đầu|lãnh đạo)\s+)?(?:các|những|mọi)?\s*(?:[\w\s,]*?)"
-    r"(?:(?:có\s+)?liên quan)$"
-)
-_VAGUE_START_RE = re.compile(r"^(?:các|những|mọi)\s+(?:cơ quan|đơn vị|tổ chức|cá nhân|địa phương|ngành|bộ|sở)\b")
-
-
-# Two-syllable words whose second syllable is also a predicate word ("đăng ký", "sản xuất").
-_COMPOUNDS = frozenset(
-    "đăng ký|sản xuất|chế xuất|đề xuất|thành lập|độc lập|thiết lập|cung cấp|các cấp|phân cấp|chương trình|"
-    "quy trình|công trình|lộ trình|tờ trình|đồng thời|kịp thời|hỗ trợ|bảo đảm|đảm bảo|pháp chế|thương mại|"
-    "phát triển|quy hoạch|cơ quan|quản lý|dịch vụ|hành chính|thông tin|truyền thông|bồi dưỡng|ứng dụng|"
-    "bầu cử|ứng cử|đề cử|tuyển cử|chữ ký|xét xử|kiểm xét".split("|")
-)
-
-
-def _locality_at(toks: list[Token], i: int) -> int | None:
-    """End index of a locality word at toks[i] ("tỉnh", "thành phố" — not "Hà Tĩnh")."""
-    m = _LOCALITY_LEX.longest(toks, i)
-    if m is None or " ".join(x.low for x in toks[i : m[0]] if x.word) != m[1]:
-        return None
-    return m[0]
-
-
-# Predicate words that are prepositions or adverbials: they end a name but do not show that a
-# clause inside a sentence assigns anything ("…; các tổ chức bên trong theo đúng chỉ đạo").
-WEAK_PREDICATES = frozenset(
-    "là|có|theo|trong|trên cơ sở|với|cùng với|để|nhằm|khi|nếu|thì|tại|căn cứ|trước|sau khi|từ ngày|đến ngày|"
-    "về|sau|đều|luôn|nên|cũng".split("|")
-)
-
-
-def predicate_at(toks: list[Token], i: int) -> str | None:
-    """The predicate word or phrase (lower case as printed) starting at toks[i], longest first."""
-    if i >= len(toks) or not toks[i].word:
-        return None
-    if i > 0 and toks[i - 1].word and f"{toks[i - 1].text.lower()} {toks[i].text}" in _COMPOUNDS:
-        return None
-    words: list[str] = []
-    best = None
-    for j in range(i, min(len(toks), i + _PREDICATE_MAX)):
-        t = toks[j]
-        if not t.word or t.text != t.text.lower():
-            break
-        words.append(t.text)
-        phrase = " ".join(words)
-        if phrase in _PREDICATE_SET:
-            best = phrase
-    return best
+__all__ = [
+    "GROUP_NOUNS", "LOCALITY_WORDS", "PREDICATE_WORDS", "SCOPE_WORDS", "WEAK_PREDICATES", "AgencyCanon",
+    "AgencyTable", "Leading", "Token", "default_table_text", "is_generic", "load_table", "modern_tones",
+    "predicate_at", "tokenize",
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------- the table
@@ -567,18 +323,33 @@ class AgencyCanon:
             return [c] if c else []
         return _unique([c for _, c in lead.names])
 
-    def parse_leading(self, text: str, pos: int = 0) -> Leading | None:
+    def parse_leading(self, text: str, pos: int = 0, keep_vague: bool = False) -> Leading | None:
         """Read the enumeration of agencies that starts at ``text[pos]`` (after spaces).
 
         The enumeration ends before its predicate ("chủ trì", "có trách nhiệm", a verb …), a
-        colon, or the end of the text. Returns None when no agency starts there.
+        colon, or the end of the text. Returns None when no agency starts there. Members such as
+        "các cơ quan, đơn vị liên quan" are dropped when specific agencies are listed too, unless
+        ``keep_vague`` (a decision's closing article names each addressee).
         """
         window_end = min(len(text), pos + 1200)
         toks = tokenize(text[pos:window_end], pos)
-        if not toks:
+        elements = self._elements(toks) if toks else []
+        if not elements:
             return None
+        names, kinds = self._names(text, toks, elements)
+        if not names:
+            return None
+        if not keep_vague:
+            names, kinds = _drop_vague(names, kinds)
+        for _, c in names:
+            self._seen.setdefault(self.key(c), c)
+        last = elements[-1][1]
+        return Leading(start=toks[0].start, end=toks[last - 1].end, names=names, kinds=kinds)
+
+    def _elements(self, toks: list[Token]) -> list[tuple[int, int, str | None, str]]:
+        """The members of the enumeration at toks[0]: (first token, end token, shared head, kind)."""
         n = len(toks)
-        elements: list[tuple[int, int, str | None, str]] = []  # (tok_i, tok_j, shared head, kind)
+        elements: list[tuple[int, int, str | None, str]] = []
         i = 0
         shared: str | None = None
         while i < n:
@@ -607,21 +378,32 @@ class AgencyCanon:
                     i += 1
                 continue
             if stop == "colon" and j + 1 < n:
-                # "các Bộ: Công an, Quốc phòng" / "Giám đốc các Sở: Tư pháp, …"
-                head = self._plural_head(toks, elements[-1][0], j)
+                head = self._after_colon(toks, elements, j)
                 if head is not None:
-                    elements.pop()
                     shared = head
                     i = j + 1
                     continue
-                # "Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk, Gia Lai" (scope list)
-                k = self._place_list(toks, j + 1)
-                if k is not None and self._ends_with_plural_scope(toks, elements[-1][0], j):
-                    e = elements.pop()
-                    elements.append((e[0], k, e[2], e[3]))
             break
-        if not elements:
-            return None
+        return elements
+
+    def _after_colon(self, toks: list[Token], elements: list[tuple[int, int, str | None, str]], j: int) -> str | None:
+        """At a colon after a member: the head it shares with the list after it ("các Bộ: Công an,
+        Quốc phòng", "Giám đốc các Sở: Tư pháp, …"), or the member extended over a place list
+        ("Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk, Gia Lai") and None."""
+        head = self._plural_head(toks, elements[-1][0], j)
+        if head is not None:
+            elements.pop()
+            return head
+        k = self._place_list(toks, j + 1)
+        if k is not None and self._ends_with_plural_scope(toks, elements[-1][0], j):
+            e = elements.pop()
+            elements.append((e[0], k, e[2], e[3]))
+        return None
+
+    def _names(
+        self, text: str, toks: list[Token], elements: list[tuple[int, int, str | None, str]]
+    ) -> tuple[list[tuple[str, str]], list[str]]:
+        """(printed, canonical) names and kinds of the members; groups in brackets and place lists opened."""
         names: list[tuple[str, str]] = []
         kinds: list[str] = []
         for a, b, head, kind in elements:
@@ -637,13 +419,7 @@ class AgencyCanon:
                 if canon:
                     names.append((part, canon))
                     kinds.append(kind)
-        if not names:
-            return None
-        names, kinds = _drop_vague(names, kinds)
-        for _, c in names:
-            self._seen.setdefault(self.key(c), c)
-        last = elements[-1][1]
-        return Leading(start=toks[0].start, end=toks[last - 1].end, names=names, kinds=kinds)
+        return names, kinds
 
     def _expand_group(self, printed: str, kind: str) -> list[tuple[str, str]] | None:
         """For "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý …)" → the agencies in brackets."""
@@ -738,133 +514,7 @@ class AgencyCanon:
         separator followed by another agency), "colon", "end" (predicate, sentence punctuation
         or end of text).
         """
-        n = len(toks)
-        j = i
-        first = True
-        group = kind == "group" or (
-            kind == "title"
-            and i < n
-            and toks[i].low == toks[i].text
-            and (toks[i].low in ("các", "mọi", "những") or _GROUP_LEX.longest(toks, i) is not None)
-        )
-        own_head: str | None = None  # "Bộ" / "Sở" when this member is "Bộ <domain>"
-
-        def next_member(k: int) -> tuple[bool, str | None]:
-            if k >= n or not toks[k].word:
-                return False, None
-            for head in (shared, own_head):
-                if head is not None:
-                    lex = self._domains.get(fold(head))
-                    if lex and lex.longest(toks, k, _NAME_GLUE) and predicate_at(toks, k) is None:
-                        return True, head
-            if self._agency_start(toks, k, None) is not None:
-                return True, None
-            return False, None
-
-        while j < n:
-            t = toks[j]
-            if t.word:
-                if t.low in ("và", "cùng") and not first:
-                    nxt = j + 1
-                    ok, head = next_member(nxt)
-                    if ok:
-                        return j, "list", head
-                    if group and nxt < n and _GROUP_LEX.longest(toks, nxt):
-                        j = nxt
-                        continue
-                    if nxt < n and toks[nxt].low in LOCALITY_WORDS and any(x.low in LOCALITY_WORDS for x in toks[i:j]):
-                        j = nxt  # "Ủy ban nhân dân các xã, phường và đặc khu"
-                        continue
-                    if nxt < n and toks[nxt].word and _is_capitalised(toks[nxt].text) and not group:
-                        j = nxt
-                        continue
-                    if self._noun_phrase_to_colon(toks, nxt):
-                        return j, "list", None
-                    k = self._lower_then_name(toks, nxt)
-                    if k is not None and not group:
-                        j = k  # "Ban Quản lý các khu chế xuất và công nghiệp Cần Thơ"
-                        continue
-                    return j, "end", None
-                q = _QUALIFIER_LEX.longest(toks, j)
-                if q and not first:
-                    j = q[0]
-                    continue
-                if (
-                    not first
-                    and t.text == t.text.lower()
-                    and predicate_at(toks, j)
-                    and not (group and _GROUP_LEX.longest(toks, j))
-                ):
-                    return j, "end", None
-                if first:
-                    first = False
-                    if kind == "domain" and shared is not None:
-                        lex = self._domains.get(fold(shared))
-                        d = lex.longest(toks, j, _NAME_GLUE) if lex else None
-                        if d:
-                            j = d[0]
-                            continue
-                    m = self._agencies.longest(toks, j, _NAME_GLUE)
-                    if m:
-                        j = m[0]
-                        continue
-                    m = self._heads.longest(toks, j)
-                    if m:
-                        j = m[0]
-                        head = m[1][1]
-                        dom = self._domains.get(fold(head))
-                        if dom and j < n:
-                            d = dom.longest(toks, j, _NAME_GLUE)
-                            if d:
-                                j = d[0]
-                                own_head = head
-                        continue
-                j += 1
-                continue
-            # punctuation
-            if t.text == "(":
-                close = _matching_paren(toks, j)
-                if close is None:
-                    return j, "end", None
-                j = close + 1
-                continue
-            if t.text in "-–&/" and j + 1 < n and toks[j + 1].word and not first:
-                j += 1
-                continue
-            if t.text in _LIST_PUNCT:
-                nxt = j + 1
-                if nxt < n and toks[nxt].word and toks[nxt].low in ("và", "cùng"):
-                    nxt += 1
-                ok, head = next_member(nxt)
-                if ok:
-                    return j, "list", head
-                if nxt < n and toks[nxt].word and toks[nxt].text == toks[nxt].text.lower():
-                    # "các sở, ban, ngành", "UBND các huyện, thành phố", "các cơ quan, tổ chức liên quan"
-                    sc = _locality_at(toks, nxt)
-                    g = _GROUP_LEX.longest(toks, nxt)
-                    if sc and predicate_at(toks, nxt) is None:
-                        j = nxt
-                        continue
-                    if g and group and (predicate_at(toks, nxt) is None or self._group_tail(toks, g[0])):
-                        j = nxt
-                        continue
-                    if g and predicate_at(toks, nxt) is None:
-                        return j, "list", None  # "Đài …, cơ quan thông tấn báo chí"
-                if (
-                    nxt < n
-                    and toks[nxt].word
-                    and _is_capitalised(toks[nxt].text)
-                    and t.text == ","
-                    and predicate_at(toks, nxt) is None
-                    and self._glue_capitalised(toks, nxt)
-                ):
-                    j = nxt  # "Báo và Phát thanh, Truyền hình thành phố"
-                    continue
-                return j, "end", None
-            if t.text == ":":
-                return j, "colon", None
-            return j, "end", None
-        return j, "end", None
+        return _NameScan(self, toks, i, kind, shared).run()
 
     def _group_tail(self, toks: list[Token], k: int) -> bool:
         """After a group noun: more of the group follows (",", "và", "liên quan") or nothing does."""
@@ -1020,6 +670,158 @@ class AgencyCanon:
 # ---------------------------------------------------------------- helpers
 
 
+# ---------------------------------------------------------------- one agency name, word by word
+
+_Stop = tuple[int, str, "str | None"]
+
+
+class _NameScan:
+    """Reads the words of one agency name (``AgencyCanon._extend_name``): a step per token, each
+    returning the next index or why the name stops there."""
+
+    def __init__(self, canon: AgencyCanon, toks: list[Token], i: int, kind: str, shared: str | None) -> None:
+        self.canon = canon
+        self.toks = toks
+        self.n = len(toks)
+        self.i = i
+        self.kind = kind
+        self.shared = shared
+        self.first = True
+        self.group = kind == "group" or (
+            kind == "title"
+            and i < self.n
+            and toks[i].low == toks[i].text
+            and (toks[i].low in ("các", "mọi", "những") or _GROUP_LEX.longest(toks, i) is not None)
+        )
+        self.own_head: str | None = None  # "Bộ" / "Sở" when this member is "Bộ <domain>"
+
+    def run(self) -> tuple[int, str, str | None]:
+        j = self.i
+        while j < self.n:
+            step = self._word(j) if self.toks[j].word else self._punct(j)
+            if isinstance(step, tuple):
+                return step
+            j = step
+        return j, "end", None
+
+    def _next_member(self, k: int) -> tuple[bool, str | None]:
+        toks = self.toks
+        if k >= self.n or not toks[k].word:
+            return False, None
+        for head in (self.shared, self.own_head):
+            if head is not None:
+                lex = self.canon._domains.get(fold(head))
+                if lex and lex.longest(toks, k, _NAME_GLUE) and predicate_at(toks, k) is None:
+                    return True, head
+        if self.canon._agency_start(toks, k, None) is not None:
+            return True, None
+        return False, None
+
+    def _word(self, j: int) -> int | _Stop:
+        toks, t = self.toks, self.toks[j]
+        if t.low in ("và", "cùng") and not self.first:
+            return self._conjunction(j)
+        q = _QUALIFIER_LEX.longest(toks, j)
+        if q and not self.first:
+            return q[0]
+        if (
+            not self.first
+            and t.text == t.text.lower()
+            and predicate_at(toks, j)
+            and not (self.group and _GROUP_LEX.longest(toks, j))
+        ):
+            return j, "end", None
+        if self.first:
+            self.first = False
+            return self._first_word(j)
+        return j + 1
+
+    def _conjunction(self, j: int) -> int | _Stop:
+        """At "và" / "cùng": another member, more of this name, or the end."""
+        toks, nxt = self.toks, j + 1
+        ok, head = self._next_member(nxt)
+        if ok:
+            return j, "list", head
+        if self.group and nxt < self.n and _GROUP_LEX.longest(toks, nxt):
+            return nxt
+        if nxt < self.n and toks[nxt].low in LOCALITY_WORDS and any(x.low in LOCALITY_WORDS for x in toks[self.i : j]):
+            return nxt  # "Ủy ban nhân dân các xã, phường và đặc khu"
+        if nxt < self.n and toks[nxt].word and _is_capitalised(toks[nxt].text) and not self.group:
+            return nxt
+        if self.canon._noun_phrase_to_colon(toks, nxt):
+            return j, "list", None
+        k = self.canon._lower_then_name(toks, nxt)
+        if k is not None and not self.group:
+            return k  # "Ban Quản lý các khu chế xuất và công nghiệp Cần Thơ"
+        return j, "end", None
+
+    def _first_word(self, j: int) -> int:
+        """The name's first words: a domain after a shared head, a whole agency, or a head (and its domain)."""
+        toks, canon = self.toks, self.canon
+        if self.kind == "domain" and self.shared is not None:
+            lex = canon._domains.get(fold(self.shared))
+            d = lex.longest(toks, j, _NAME_GLUE) if lex else None
+            if d:
+                return d[0]
+        m = canon._agencies.longest(toks, j, _NAME_GLUE)
+        if m:
+            return m[0]
+        m = canon._heads.longest(toks, j)
+        if not m:
+            return j + 1
+        j = m[0]
+        head = m[1][1]
+        dom = canon._domains.get(fold(head))
+        if dom and j < self.n:
+            d = dom.longest(toks, j, _NAME_GLUE)
+            if d:
+                j = d[0]
+                self.own_head = head
+        return j
+
+    def _punct(self, j: int) -> int | _Stop:
+        toks, t = self.toks, self.toks[j]
+        if t.text == "(":
+            close = _matching_paren(toks, j)
+            return (j, "end", None) if close is None else close + 1
+        if t.text in "-–&/" and j + 1 < self.n and toks[j + 1].word and not self.first:
+            return j + 1
+        if t.text in _LIST_PUNCT:
+            return self._separator(j)
+        if t.text == ":":
+            return j, "colon", None
+        return j, "end", None
+
+    def _separator(self, j: int) -> int | _Stop:
+        """At "," or ";": another member, more of a group or place list, or the end."""
+        toks, t, nxt = self.toks, self.toks[j], j + 1
+        if nxt < self.n and toks[nxt].word and toks[nxt].low in ("và", "cùng"):
+            nxt += 1
+        ok, head = self._next_member(nxt)
+        if ok:
+            return j, "list", head
+        if nxt < self.n and toks[nxt].word and toks[nxt].text == toks[nxt].text.lower():
+            # "các sở, ban, ngành", "UBND các huyện, thành phố", "các cơ quan, tổ chức liên quan"
+            sc = _locality_at(toks, nxt)
+            g = _GROUP_LEX.longest(toks, nxt)
+            if sc and predicate_at(toks, nxt) is None:
+                return nxt
+            if g and self.group and (predicate_at(toks, nxt) is None or self.canon._group_tail(toks, g[0])):
+                return nxt
+            if g and predicate_at(toks, nxt) is None:
+                return j, "list", None  # "Đài …, cơ quan thông tấn báo chí"
+        if (
+            nxt < self.n
+            and toks[nxt].word
+            and _is_capitalised(toks[nxt].text)
+            and t.text == ","
+            and predicate_at(toks, nxt) is None
+            and self.canon._glue_capitalised(toks, nxt)
+        ):
+            return nxt  # "Báo và Phát thanh, Truyền hình thành phố"
+        return j, "end", None
+
+
 _UPPER_WORD = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*"
 _LOCALITY = rf"(?:tỉnh|thành phố|Thành phố|huyện|quận|thị xã|xã|phường)\s+{_UPPER_WORD}(?:\s+{_UPPER_WORD})*"
 _DISTRIBUTE_RE = re.compile(
@@ -1078,6 +880,21 @@ def _unique(items: Iterable[str]) -> list[str]:
             seen.add(k)
             out.append(x)
     return out
+
+
+_GENERIC = frozenset(
+    fold(w)
+    for w in (
+        "Sở", "Bộ", "Ban", "Ngành", "Cục", "Vụ", "Phòng", "Cơ quan", "Đơn vị", "Địa phương", "Tổ chức",
+        "Bộ trưởng", "Các Bộ trưởng", "Giám đốc", "Các Giám đốc", "Thủ trưởng", "Các Thủ trưởng",
+        "Chủ tịch", "Lãnh đạo", "Người đứng đầu",
+    )
+)  # fmt: skip
+
+
+def is_generic(name: str) -> bool:
+    """A bare generic word or title ("Sở", "Bộ", "cơ quan", "các Bộ trưởng") names no agency."""
+    return fold(collapse_spaces(name)).strip(" .,;:") in _GENERIC
 
 
 def _drop_vague(names: list[tuple[str, str]], kinds: list[str]) -> tuple[list[tuple[str, str]], list[str]]:

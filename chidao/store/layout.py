@@ -9,6 +9,7 @@ Layout of the index folder::
         lexical/            bm25s index (JSON + .npy, no pickles)
         index.json          what the index is: schema version, model name, dimension, counts
     embeddings.sqlite       cache of passage embeddings by (model, text hash); survives crashes
+    followup.sqlite         follow-up marks and their history (chidao/store/followup.py); the writer never touches it
     uploads/                files added through the web UI
     .lock                   held by the one ingest that may write
 

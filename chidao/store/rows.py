@@ -108,6 +108,8 @@ class AssignmentRow(_Row):
     date: str | None
     issuer: str | None
     title: str | None
+    # the other agencies given the same task of the same document (a shared assignment), in reading order
+    co_assignees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,14 +225,36 @@ class ManifestReads:
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY COALESCE(d.date, '') DESC, d.source, a.start, a.id"
         )
-        return [AssignmentRow(*tuple(r)) for r in self._rows(sql, params)]
+        return self._with_co_assignees(self._rows(sql, params))
 
     def assignments_within(self, doc_id: str, start: int, end: int) -> list[AssignmentRow]:
         """Assignments of one document that overlap the span [start, end), in reading order."""
         rows = self._rows(
             f'{_ASSIGNMENT_SQL} WHERE a.doc_id=? AND a.start<? AND a."end">? ORDER BY a.start', (doc_id, end, start)
         )
-        return [AssignmentRow(*tuple(r)) for r in rows]
+        return self._with_co_assignees(rows)
+
+    def _with_co_assignees(self, rows: list[sqlite3.Row]) -> list[AssignmentRow]:
+        """Rows with ``co_assignees``: the other agencies stored for the same task span of the same document.
+
+        Derived at read time (a shared task is stored once per agency, with the same span), so an
+        index of schema 1 answers it without a rebuild.
+        """
+        doc_ids = sorted({r["doc_id"] for r in rows})
+        groups: dict[tuple[str, int, int], list[str]] = {}
+        for chunk in (doc_ids[k : k + 500] for k in range(0, len(doc_ids), 500)):
+            for r in self._rows(
+                f'SELECT doc_id, start, "end", agency FROM assignments WHERE doc_id IN ({_marks(chunk)}) ORDER BY id',
+                chunk,
+            ):
+                names = groups.setdefault((r[0], r[1], r[2]), [])
+                if r[3] not in names:
+                    names.append(r[3])
+        out = []
+        for r in rows:
+            names = groups.get((r["doc_id"], r["start"], r["end"]), [])
+            out.append(AssignmentRow(*tuple(r), co_assignees=tuple(n for n in names if n != r["agency"])))
+        return out
 
     def issuers(self) -> dict[str, str]:
         """doc_id → issuer, for documents whose issuer is known."""

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 
+from chidao.lang.agencies import is_generic
 from chidao.lang.text import fold
 from chidao.records import Answer
 from search import cues
@@ -79,7 +80,8 @@ def _assignment_lines(citer: Citer, rows: list[dict], with_doc: bool = True) -> 
         n = citer.cite(r["doc_id"], r["start"], r["end"], r["section"])
         role = {"chủ trì": "chủ trì", "phối hợp": "phối hợp"}.get(r["role"], "được giao")
         where = f", {doc_label(citer.doc(r['doc_id']))}" if with_doc else ""
-        lines.append(f"- {r['agency']} ({role}{where}): {quote(r['task'])} [{n}]")
+        shared = f"; giao chung với {', '.join(r['co_assignees'])}" if r.get("co_assignees") else ""
+        lines.append(f"- {r['agency']} ({role}{where}{shared}): {quote(r['task'])} [{n}]")
     return lines
 
 
@@ -116,7 +118,8 @@ def answer_assignment(ctx: AnswerContext, question: str, intent: Intent) -> Answ
         chosen = [r for score, _, r in ranked if score >= best - ASSIGNMENT_MARGIN][:MAX_ASSIGNMENT_CITATIONS]
     else:
         chosen = [dict(r) for r in rows[:8]]
-    head = f"Các nhiệm vụ giao {', '.join(names[:3])} tìm thấy trong các văn bản:"
+    shown = [n for n in names if not is_generic(n)] or names
+    head = f"Các nhiệm vụ giao {', '.join(shown[:3])} tìm thấy trong các văn bản:"
     return Answer(
         question=question,
         intent="assignment",

@@ -1,0 +1,98 @@
+"""Body spans: the blocks that can assign, lines broken by the source joined to the block they continue."""
+
+from __future__ import annotations
+
+import itertools
+
+from chidao.lang.agencies import Token, predicate_at, tokenize
+from chidao.records import Block
+from ingest.assignments.clauses import (
+    _is_name_word,
+    _strip_span,
+    _zones,
+)
+from ingest.assignments.patterns import (
+    _OPEN_ENDINGS,
+    _PLURAL_HEAD_END_RE,
+)
+from ingest.assignments.subjects import SubjectReader
+
+
+class BodySpans:
+    """The body blocks of a directive as spans to read, with lines the normaliser left broken joined."""
+
+    def __init__(self, text: str, blocks: list[Block], subjects: SubjectReader) -> None:
+        self.text = text
+        self.blocks = blocks
+        self.subjects = subjects
+        self.blank_lines = False
+
+    def spans(self) -> list[tuple[int, Block, int, int]]:
+        """(block index, block, body start, body end) of the body blocks, in order.
+
+        A paragraph that only continues the line before it (a line break the normaliser could
+        not repair: "… báo cáo" / "Sở Nông nghiệp và Môi trường trình …") is joined to it.
+        """
+        text = self.text
+        zones = _zones(text, self.blocks)
+        body = [b for b, z in zip(self.blocks, zones, strict=True) if z == "body"]
+        gaps = [text[a.end : b.start] for a, b in itertools.pairwise(body)]
+        # Sources that separate paragraphs with blank lines (markdown, most HTML) leave a single
+        # line break only where a wrapped line could not be joined: that line continues the block.
+        self.blank_lines = bool(gaps) and sum("\n\n" in g for g in gaps) >= 0.6 * len(gaps)
+        out: list[tuple[int, Block, int, int]] = []
+        for idx, b in enumerate(self.blocks):
+            if zones[idx] != "body":
+                continue
+            body_start = b.start
+            if b.label and text.startswith(b.label, b.start):
+                body_start = b.start + len(b.label)
+            s, e = _strip_span(text, body_start, b.end, " \t\n")
+            if s >= e:
+                continue
+            if out and not b.label and b.kind == "paragraph" and self._continues(out[-1], s):
+                pi, pb, ps, _ = out[-1]
+                out[-1] = (pi, pb, ps, e)
+                continue
+            out.append((idx, b, s, e))
+        return out
+
+    def _continues(self, prev: tuple[int, Block, int, int], s: int) -> bool:
+        text = self.text
+        _, pb, ps, pe = prev
+        if pb.intro or text[pe - 1] == ":":
+            # "Điều 5. Bộ trưởng các Bộ:" / "Xây dựng, Ngoại giao, … chịu trách nhiệm …": the list a
+            # plural head waits for, wrapped onto the next line
+            return "\n\n" not in text[pe:s] and bool(_PLURAL_HEAD_END_RE.search(text[ps:pe]))
+        if "\n\n" in text[pe:s]:
+            # a paragraph broken by a blank line goes on in lower case: "… các đơn vị" / "hành chính; …"
+            return text[pe - 1] not in ".;!?…" and text[s : s + 1].islower() and pb.kind != "heading"
+        if self.blank_lines and (pb.kind != "heading" or text[pe - 1] not in ".;!?…"):
+            return True
+        if text[pe - 1] in ",;" and self.subjects._only_agencies(ps, pe - 1):
+            return True  # "Điều 3. Chánh Văn phòng UBND tỉnh;" / "Giám đốc các Sở: …" wrapped onto the next line
+        if text[pe - 1] in ".;:!?…":
+            return False
+        nxt = tokenize(text[s : s + 40], s)
+        if not nxt or not nxt[0].word:
+            return False
+        last = [t for t in tokenize(text[max(ps, pe - 40) : pe], max(ps, pe - 40)) if t.word]
+        if (
+            last
+            and _is_name_word(last[-1].text)
+            and _is_name_word(nxt[0].text)
+            and predicate_at([Token(nxt[0].text.lower(), "", 0, 0, True), *nxt[1:]], 0) is None
+        ):
+            return True  # a name broken over two lines: "… thành phố Hà" / "Nội, …"
+        if pb.kind == "heading":
+            return False
+        if nxt[0].text[0].islower() or len(text[ps:pe].split()) <= 5:
+            return True
+        last = tokenize(text[max(ps, pe - 40) : pe], max(ps, pe - 40))
+        if len(last) >= 1 and last[-1].word:
+            tail = [t for t in last if t.word][-3:]
+            for k in range(len(tail)):
+                phrase = " ".join(t.text.lower() for t in tail[k:])
+                if phrase in _OPEN_ENDINGS:
+                    return True
+        return nxt[0].text.lower() in ("thành", "tỉnh", "huyện", "xã", "phường")

@@ -1,0 +1,95 @@
+"""Emitting assignments: one record per agency of a task, co-operators after "phối hợp với" added."""
+
+from __future__ import annotations
+
+import re
+
+from chidao.lang.agencies import AgencyCanon, is_generic
+from chidao.lang.text import collapse_spaces
+from chidao.records import Assignment, Role
+from ingest.assignments.clauses import (
+    _deadline,
+    _role_of,
+)
+from ingest.assignments.patterns import (
+    _COOP_WITH_RE,
+    _DIFFICULTY_RE,
+    _IN_FORCE_RE,
+    _NOTICE_RE,
+)
+from ingest.assignments.records import Unit
+
+
+class Emitter:
+    """Turns (agencies, task span, role) into ``Assignment`` records on a unit, with co-operators."""
+
+    def __init__(self, text: str, canon: AgencyCanon) -> None:
+        self.text = text
+        self.canon = canon
+
+    def emit(
+        self,
+        unit: Unit,
+        agencies: list[tuple[str, str]],
+        ts: int,
+        te: int,
+        role: Role,
+        frame_role: bool = False,
+        deadline: str | None = None,
+        cooperators: bool = True,
+    ) -> None:
+        text = self.text
+        task = text[ts:te]
+        if _IN_FORCE_RE.match(task):
+            return  # "Quyết định này có hiệu lực thi hành sau 10 ngày …": when the text applies, not a task
+        if _DIFFICULTY_RE.match(task):
+            return  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo": the closing formula
+        if _NOTICE_RE.search(task) and len(task.split()) <= 40:
+            return  # "… thông báo để Bộ X và các cơ quan liên quan biết, thực hiện": a notice, not a task
+        own = _role_of(task)
+        if frame_role:
+            role = own if own != "giao" else role
+        deadline = deadline or _deadline(task)
+        pairs = [(printed, canonical, role) for printed, canonical in agencies if not is_generic(canonical)]
+        if role in ("chủ trì", "giao") and cooperators:
+            pairs += [(printed, canonical, "phối hợp") for printed, canonical in self._cooperators(ts, te)]
+        seen = set()
+        for printed, canonical, agency_role in pairs:
+            key = AgencyCanon.key(canonical)
+            if key in seen:
+                continue
+            seen.add(key)
+            unit.tasks.append(
+                Assignment(
+                    agency=canonical,
+                    agency_text=collapse_spaces(printed),
+                    role=agency_role,
+                    task=task,
+                    deadline=deadline,
+                    section=unit.section,
+                    start=ts,
+                    end=te,
+                )
+            )
+
+    def _cooperators(self, ts: int, te: int) -> list[tuple[str, str]]:
+        """Agencies named after "phối hợp (với)" in the first clause of a "chủ trì" task."""
+        text = self.text
+        topic = re.match(r"\s*(?:Về|Đối với|Riêng)\b[^.;]{3,300}?:\s+", text[ts:te])
+        if topic:
+            ts += topic.end()
+        first_end = te
+        m_end = re.search(r"[.;:]\s", text[ts:te])
+        if m_end:
+            first_end = ts + m_end.start()
+        out: list[tuple[str, str]] = []
+        for m in _COOP_WITH_RE.finditer(text, ts, first_end):
+            lead = self.canon.parse_leading(text[:first_end], m.end())
+            if lead is None or lead.start != m.end():
+                continue
+            only_groups = all(kind == "group" for kind in lead.kinds)
+            for (p, c), kind in zip(lead.names, lead.kinds, strict=True):
+                if kind == "group" and not only_groups:
+                    continue
+                out.append((p, c))
+        return out

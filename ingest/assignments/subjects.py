@@ -1,0 +1,260 @@
+"""Subjects: which agencies a clause is about ("Sở Y tế chủ trì …", "Giao Bộ X …", "Chủ tịch UBND tỉnh yêu cầu X …")."""
+
+from __future__ import annotations
+
+import re
+
+from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, predicate_at, tokenize
+from chidao.lang.text import fold
+from ingest.assignments.clauses import (
+    _LOCALITY_SUBJECT_RE,
+    _clause_starts,
+    _role_of,
+    _sentences,
+    _strong_verb_in_clause,
+    _tok_after,
+)
+from ingest.assignments.patterns import (
+    _ADVERBIAL_RE,
+    _CLOSING_RE,
+    _COURTESY_RE,
+    _NOT_AFTER_TRIGGER,
+    _NOT_TASK_RE,
+    _OPENER_RE,
+    _PAST_RE,
+    _SPEAKER_END_RE,
+    _TRIGGER_RE,
+)
+from ingest.assignments.records import Subject
+
+
+class SubjectReader:
+    """Finds the subjects of clauses: the agencies a clause opens with (or hands a task to) and its role."""
+
+    def __init__(self, text: str, canon: AgencyCanon, locality: tuple[str, str] | None) -> None:
+        self.text = text
+        self.canon = canon
+        self.locality = locality
+
+    def _predicate_ok(self, pos: int, end: int, strict: bool) -> bool:
+        """Whether a predicate that assigns something starts at text[pos]."""
+        rest = self.text[pos:end].lstrip()
+        if not rest:
+            return False
+        if _PAST_RE.match(rest):
+            return False
+        toks = _tok_after(self.text, pos, end)
+        if not toks or not toks[0].word:
+            return False
+        t = toks[0]
+        if t.text != t.text.lower():
+            return False
+        if t.text in ("và", "hoặc", "hay", "của", "cho") or _NOT_TASK_RE.match(rest):
+            return False
+        if t.text == "được" and not (len(toks) > 1 and toks[1].text in ("giao", "phân")):
+            return False
+        if t.text == "là" and not (len(toks) > 1 and toks[1].text in ("đầu", "cơ")):
+            return False
+        if strict:
+            # inside a sentence a verb must follow (after "theo chức năng, nhiệm vụ …" and the like)
+            bare = _ADVERBIAL_RE.sub("", rest[:300]).lstrip(" ,")
+            btoks = tokenize(bare[:200])
+            pred = predicate_at(btoks, 0) if btoks else None
+            if pred is None:
+                return False
+            if pred not in WEAK_PREDICATES:
+                return True
+            if pred not in ("theo", "căn cứ", "trong", "trên cơ sở", "với", "cùng với"):
+                return False
+            return _strong_verb_in_clause(btoks)
+        return True
+
+    def _subject_from(self, lead: Leading, seg_start: int, end: int, strict: bool) -> Subject | None:
+        """Validate what follows an enumeration of agencies and build the subject."""
+        text = self.text
+        p = lead.end
+        while p < end and text[p] in " \t\n":
+            p += 1
+        if p >= end or text[p] in ".!?" or text[p:end].strip(" .;/") == "":
+            return Subject(lead, end, seg_start, "giao", bare=True)
+        if text[p] == ":":
+            q = p + 1
+            return Subject(lead, q, seg_start, _role_of(text[q:end]), colon=True)
+        if text[p] == ",":
+            q = p + 1
+            # "X, căn cứ chức năng …, khẩn trương …" / "Chủ đầu tư, trong phạm vi …, nỗ lực …"
+            if not self._predicate_ok(q, end, strict=True):
+                if text[q:end].rstrip(" *").endswith(":") and len(text[q:end]) < 200:
+                    # "X, trong đó trọng tâm là các tỉnh A, B:" introduces the items below
+                    return Subject(lead, end, seg_start, "giao", colon=True)
+                return None
+            return Subject(lead, q, seg_start, _role_of(text[q:end]))
+        if text[p] == "(":
+            return None
+        if not self._predicate_ok(p, end, strict):
+            return None
+        return Subject(lead, p, seg_start, _role_of(text[p:end]))
+
+    def _leading_at(self, pos: int, end: int) -> Leading | None:
+        p = pos
+        while p < end and self.text[p] in ' \t\n"“(*':
+            p += 1
+        if p >= end:
+            return None
+        courtesy = _COURTESY_RE.match(self.text, p, end)
+        if courtesy:
+            p = courtesy.end()  # "Các ông (bà): Chánh Văn phòng UBND tỉnh, …" addresses the heads
+        lead = self.canon.parse_leading(self.text[:end], p)
+        if lead is None or lead.start != p:
+            return None
+        if _CLOSING_RE.match(self.text, lead.end, end):
+            # the closing article names every addressee: "…, các tổ chức, cá nhân có liên quan chịu
+            # trách nhiệm thi hành Quyết định này"
+            full = self.canon.parse_leading(self.text[:end], p, keep_vague=True) or lead
+            # … but "các tổ chức, cá nhân có liên quan" are people, not agencies
+            kept = [(nc, k) for nc, k in zip(full.names, full.kinds, strict=True) if "cá nhân" not in nc[1].lower()]
+            if kept:
+                lead = Leading(start=full.start, end=full.end, names=[n for n, _ in kept], kinds=[k for _, k in kept])
+        return lead
+
+    def _subject_at(self, pos: int, end: int, strict: bool = False) -> Subject | None:
+        """A subject (agencies + predicate) starting at text[pos] (a clause start)."""
+        text = self.text
+        m = _TRIGGER_RE.match(text, pos) if pos < end else None
+        if m is None:
+            p = pos
+            while p < end and text[p] in ' \t\n"“(*':
+                p += 1
+            m = _TRIGGER_RE.match(text, p)
+        if m is not None and m.end() <= end:
+            sub = self._trigger_subject(m, pos, end)
+            if sub is not None:
+                return sub
+        lead = self._leading_at(pos, end) or self._locality_subject(pos, end)
+        if lead is None:
+            return None
+        sub = self._subject_from(lead, lead.start, end, strict)
+        if sub is None:
+            return None
+        return self._handed_on(sub, lead.start, end)
+
+    def _locality_subject(self, pos: int, end: int) -> Leading | None:
+        """For "Tỉnh tổ chức thực hiện …" in a notice about one province: its People's Committee."""
+        m = _LOCALITY_SUBJECT_RE.match(self.text, pos, end)
+        if m is None or self.locality is None:
+            return None
+        word = m.group(1)
+        kind, name = self.locality
+        if fold(word) != fold(kind):
+            return None
+        canonical = self.canon.canonical(f"Ủy ban nhân dân {kind} {name}")
+        return Leading(start=m.start(1), end=m.end(1), names=[(word, canonical)], kinds=["org"])
+
+    def _handed_on(self, sub: Subject, seg_start: int, end: int) -> Subject | None:
+        """For "Chủ tịch UBND tỉnh yêu cầu X …": the agencies after the connective are the subject."""
+        if sub.colon or sub.bare:
+            return sub
+        text = self.text
+        off = sub.task_start
+        while off < end and text[off] in " \t\n":
+            off += 1
+        m = _TRIGGER_RE.match(text, off)
+        if m is not None and m.end() <= end:
+            sub2 = self._trigger_subject(m, seg_start, end)
+            if sub2 is not None:
+                return sub2
+            if self._leading_at(m.end(), end) is None and m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
+                return None  # "Chủ tịch UBND tỉnh yêu cầu <what cannot be read>": the speaker is not the assignee
+        return sub
+
+    def _trigger_subject(self, m: re.Match[str], seg_start: int, end: int) -> Subject | None:
+        word = m.group("w").lower()
+        before = self.text[max(0, m.start() - 12) : m.start()].split()
+        if before and before[-1].lower() in ("đã", "được", "vừa", "từng", "đang"):
+            return None  # "Thủ tướng đã giao …" reports an earlier assignment
+        after = self.text[m.end() : m.end() + 20].split()
+        if word in ("đề nghị", "yêu cầu") and after and after[0].lower() in _NOT_AFTER_TRIGGER:
+            return None
+        lead = self._leading_at(m.end(), end)
+        if lead is None:
+            return None
+        sub = self._subject_from(lead, seg_start, end, strict=False)
+        if sub is None or (sub.bare and seg_start != m.start() and self.text[seg_start : m.start()].strip()):
+            return None
+        sub.trigger = True
+        return sub
+
+    def _subjects_in(self, s: int, e: int, review: bool) -> list[Subject]:
+        """Every subject in text[s:e], in order, one per clause at most.
+
+        In a review section only explicit requests count ("Đề nghị tỉnh …", "Giao Sở …").
+        """
+        text = self.text
+        found: list[Subject] = []
+        for a, b in _sentences(text, s, e):
+            starts = [a, *_clause_starts(text, a, b)]
+            for k, p in enumerate(starts):
+                clause_end = b
+                sub = self._subject_at(p, clause_end, strict=k > 0)
+                if sub is None:
+                    cands = [self._inner_trigger(p, starts[k + 1] if k + 1 < len(starts) else b, b)]
+                    if k == 0:
+                        cands.append(self._after_adverbial(a, b))
+                    found_c = [c for c in cands if c is not None]
+                    sub = min(found_c, key=lambda c: c.lead.start) if found_c else None
+                if sub is not None:
+                    found.append(sub)
+        # one subject per clause; a clause inside an enumeration already read is no new subject
+        out: list[Subject] = []
+        for sub in found:
+            if out and (sub.seg_start <= out[-1].seg_start or sub.lead.start < out[-1].lead.end):
+                continue
+            out.append(sub)
+        if review:
+            out = [sub for sub in out if sub.trigger]
+        return out
+
+    def _after_adverbial(self, a: int, b: int) -> Subject | None:
+        """For "Trên cơ sở đó, Bộ Tư pháp tổng hợp …": a subject after a short opening phrase."""
+        text = self.text
+        if not _OPENER_RE.match(text, a):
+            return None
+        for m in re.finditer(r",\s+", text[a : min(b, a + 240)]):
+            p = a + m.end()
+            head = text[a : a + m.start()]
+            if len(head.split()) > 60 or ":" in head:
+                break
+            lead = self._leading_at(p, b)
+            if lead is None:
+                continue
+            sub = self._subject_from(lead, a, b, strict=True)
+            if sub is not None and not sub.bare and not sub.colon:
+                return self._handed_on(sub, a, b)
+        return None
+
+    def _inner_trigger(self, p: int, clause_end: int, sent_end: int) -> Subject | None:
+        """For "Chính phủ trân trọng đề nghị X …" and "(Giao Công an tỉnh chủ trì …)" inside a clause."""
+        text = self.text
+        for m in _TRIGGER_RE.finditer(text, p, clause_end):
+            w = m.group("w")
+            if w[0].islower() and w.lower().startswith("giao"):
+                before = text[max(p, m.start() - 40) : m.start()]
+                if not (
+                    re.search(r"(?:^|[(:;,]\s*|\b(?:đó|đồng thời|và))\s*$", before) or _SPEAKER_END_RE.search(before)
+                ):
+                    continue
+            sub = self._trigger_subject(m, p, sent_end)
+            if sub is not None:
+                return sub
+        return None
+
+    def _only_agencies(self, s: int, e: int) -> bool:
+        lead = self._leading_at(s, e)
+        return lead is not None and not self.text[lead.end : e].strip()
+
+    def _only_adverbial(self, sub: Subject, end: int) -> bool:
+        """For "Sở Nội vụ, các sở trong phạm vi chức năng, nhiệm vụ của mình và …": no verb follows."""
+        rest = _ADVERBIAL_RE.sub("", self.text[sub.task_start : end].strip(" ,"))
+        rest = re.sub(r"^(?:trong phạm vi|theo)[^,;.]*?(?:của mình|được giao)[,\s]*", "", rest)
+        toks = tokenize(rest[:80])
+        return not toks or predicate_at(toks, 0) is None or toks[0].low in ("và", "theo", "trong")

@@ -1,0 +1,314 @@
+"""The forms of assignment real directives use, one test each (issue #9).
+
+Every sentence here was written for its test in the form it stands for (none is copied from a
+labelled document); each test asserts the agency, the role and the task span.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chidao.lang.agencies import AgencyCanon, is_generic
+from chidao.lang.glued import deglue, split_glued
+from chidao.lang.text import nfc
+from chidao.records import Assignment
+from ingest.assignments import extract_assignments
+from ingest.normalize import normalize_text
+from ingest.structure import parse_blocks
+
+
+@pytest.fixture(scope="module")
+def canon() -> AgencyCanon:
+    return AgencyCanon()
+
+
+def extract(raw: str, canon: AgencyCanon) -> tuple[str, list[Assignment]]:
+    text = normalize_text(nfc(raw))
+    found = extract_assignments(text, parse_blocks(text), canon)
+    for a in found:
+        assert text[a.start : a.end] == a.task  # spans index the text as it is, glued syllables and all
+    return text, found
+
+
+def task_of(found: list[Assignment], agency: str) -> list[Assignment]:
+    return [a for a in found if a.agency == agency]
+
+
+def only(found: list[Assignment], agency: str) -> Assignment:
+    hits = task_of(found, agency)
+    assert len(hits) == 1, (agency, [(a.agency, a.role, a.task) for a in found])
+    return hits[0]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- glued syllables
+
+
+def test_glued_syllables_are_split_by_syllable_shape():
+    assert split_glued("đềnghị") == ["đề", "nghị"]
+    assert split_glued("Kếhoạch") == ["Kế", "hoạch"]
+    assert split_glued("sựcần") == ["sự", "cần"]
+    assert split_glued("dântỉnh") == ["dân", "tỉnh"]
+    assert split_glued("vàĐào") == ["và", "Đào"]
+    assert split_glued("thựchiện") == ["thực", "hiện"]  # not "thự chiện"
+    for word in ("nghiêng", "Nguyễn", "UBND", "online", "Covid", "viii"):
+        assert split_glued(word) == [word]
+
+
+def test_deglue_maps_every_offset_back():
+    raw = "ngày25 tháng 4 năm2007, Uỷ ban nhân dântỉnh đềnghị"
+    view = deglue(raw)
+    assert view.text == "ngày 25 tháng 4 năm 2007, Uỷ ban nhân dân tỉnh đề nghị"
+    s = view.text.index("tỉnh")
+    assert raw[view.to_original(s) : view.to_original(s + 4)] == "tỉnh"
+    assert raw[view.to_original(view.text.index("nghị")) :] == "nghị"
+
+
+def test_glued_letter_agencies_and_trigger(canon):
+    raw = (
+        "Văn phòng Chính phủ xin thông báo để Bộ Tài chính biết.\n\n"
+        "Phó Thủ tướng đềnghị Bộ Giáo dục vàĐào tạo chủ trì, phối hợp với Uỷ ban nhân dântỉnh Hà Giang "
+        "rà soát nhu cầu kinh phí xây dựng trường bán trú, báo cáo Thủtướng Chính phủ trong tháng 5/2012.\n"
+    )
+    _, found = extract(raw, canon)
+    lead = only(found, "Bộ Giáo dục và Đào tạo")
+    assert lead.role == "chủ trì"
+    assert "rà soát nhu cầu kinh phí" in lead.task and lead.task.endswith("trong tháng 5/2012")
+    assert "đềnghị" in lead.task  # the task is the text as printed
+    coop = only(found, "Ủy ban nhân dân tỉnh Hà Giang")
+    assert coop.role == "phối hợp" and coop.start == lead.start
+
+
+# ---------------------------------------------------------------- hard-wrapped text and tables
+
+
+def test_hard_wrapped_sentence_names_agencies_on_one_line_and_the_task_on_the_next(canon):
+    raw = (
+        "II. NHIỆM VỤ\n"
+        "1. Giao Sở Nông nghiệp và Phát triển nông thôn, Sở Tài nguyên và\n"
+        "Môi trường khẩn trương kiểm tra hiện trạng các hồ chứa nước xung yếu, có phương án\n"
+        "bảo đảm an toàn hạ du trước mùa mưa bão năm 2019.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Sở Nông nghiệp và Phát triển nông thôn", "Sở Tài nguyên và Môi trường"):
+        a = only(found, agency)
+        assert a.role == "giao"
+        assert flat(a.task).endswith("bảo đảm an toàn hạ du trước mùa mưa bão năm 2019")
+        assert "kiểm tra hiện trạng các hồ chứa" in flat(a.task)
+
+
+def test_table_flattened_with_pipes(canon):
+    raw = (
+        "KẾ HOẠCH\n\nIII. PHÂN CÔNG NHIỆM VỤ\n\n"
+        "| TT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | Xây dựng kế hoạch tuyên truyền về an toàn giao thông | Sở Giao thông vận tải | | Quý I/2020 |\n"
+        "| 2 | Kiểm tra tải trọng xe trên các tuyến quốc lộ | Công an tỉnh | Sở Giao thông vận tải | Hằng tháng |\n"
+    )
+    _text, found = extract(raw, canon)
+    plan = [a for a in found if a.task == "Xây dựng kế hoạch tuyên truyền về an toàn giao thông"]
+    assert [(a.agency, a.role, a.deadline) for a in plan] == [("Sở Giao thông vận tải", "chủ trì", "Quý I/2020")]
+    check = sorted((a.agency, a.role) for a in found if a.task == "Kiểm tra tải trọng xe trên các tuyến quốc lộ")
+    assert check == [("Công an tỉnh", "chủ trì"), ("Sở Giao thông vận tải", "phối hợp")]
+    assert not any(a.task in ("Nội dung công việc", "Cơ quan chủ trì") for a in found)  # the header assigns nothing
+
+
+# ---------------------------------------------------------------- several agencies, co-operators
+
+
+def test_several_agencies_as_the_subject(canon):
+    raw = (
+        "Chủ tịch UBND tỉnh yêu cầu Sở Y tế, Sở Giáo dục và Đào tạo và UBND các huyện, thành phố "
+        "khẩn trương triển khai các biện pháp phòng, chống dịch sốt xuất huyết trong trường học.\n"
+    )
+    _, found = extract(raw, canon)
+    agencies = {a.agency for a in found}
+    assert {"Sở Y tế", "Sở Giáo dục và Đào tạo", "Ủy ban nhân dân các huyện, thành phố"} <= agencies
+    assert "Ủy ban nhân dân tỉnh" not in agencies  # the speaker hands the task on
+    for a in found:
+        assert a.role == "giao" and "phòng, chống dịch sốt xuất huyết" in a.task
+
+
+def test_cooperators_after_phoi_hop_voi_and_cung(canon):
+    raw = (
+        "3. Sở Công Thương chủ trì, phối hợp với Sở Tài chính cùng Ủy ban nhân dân các huyện kiểm tra "
+        "việc niêm yết giá các mặt hàng thiết yếu dịp Tết Nguyên đán.\n"
+    )
+    _, found = extract(raw, canon)
+    lead = only(found, "Sở Công Thương")
+    assert lead.role == "chủ trì" and "kiểm tra việc niêm yết giá" in lead.task
+    for agency in ("Sở Tài chính", "Ủy ban nhân dân các huyện"):
+        coop = only(found, agency)
+        assert coop.role == "phối hợp" and (coop.start, coop.end) == (lead.start, lead.end)
+
+
+def test_elliptic_list_of_ministries(canon):
+    raw = (
+        "Về đề nghị hỗ trợ kinh phí khắc phục hậu quả lũ: giao các Bộ: Kế hoạch và Đầu tư, Tài chính "
+        "xem xét, xử lý theo thẩm quyền, báo cáo Thủ tướng Chính phủ những vấn đề vượt thẩm quyền.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Bộ Kế hoạch và Đầu tư", "Bộ Tài chính"):
+        a = only(found, agency)
+        assert a.role == "giao" and "xem xét, xử lý theo thẩm quyền" in a.task
+
+
+# ---------------------------------------------------------------- the Government Office's letters
+
+
+def test_government_office_asks_ministries_for_opinions(canon):
+    raw = (
+        "Văn phòng Chính phủ đề nghị Bộ Tài chính, Bộ Tư pháp có ý kiến bằng văn bản về dự thảo "
+        "Nghị định, gửi Văn phòng Chính phủ trước ngày 20 tháng 10 năm 2015.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Bộ Tài chính", "Bộ Tư pháp"):
+        a = only(found, agency)
+        assert a.role == "giao" and "có ý kiến bằng văn bản về dự thảo" in a.task
+        assert a.deadline == "trước ngày 20 tháng 10 năm 2015"
+    assert not task_of(found, "Văn phòng Chính phủ")
+
+
+def test_deputy_prime_minister_opinion_then_giao(canon):
+    raw = (
+        "Xét đề nghị của Ủy ban nhân dân tỉnh Quảng Trị tại văn bản số 1234/UBND-KT, "
+        "Phó Thủ tướng Hoàng Trung Hải có ý kiến như sau:\n\n"
+        "Giao Bộ Giao thông vận tải chủ trì, phối hợp với Bộ Kế hoạch và Đầu tư nghiên cứu "
+        "đề xuất của tỉnh về việc nâng cấp Quốc lộ 9, báo cáo Thủ tướng Chính phủ.\n"
+    )
+    _, found = extract(raw, canon)
+    lead = only(found, "Bộ Giao thông vận tải")
+    assert lead.role == "chủ trì" and lead.task.startswith("Giao Bộ Giao thông vận tải chủ trì")
+    assert only(found, "Bộ Kế hoạch và Đầu tư").role == "phối hợp"
+    assert not task_of(found, "Ủy ban nhân dân tỉnh Quảng Trị")  # "Xét đề nghị của …" is the preamble
+
+
+def test_dong_y_de_province_does_something(canon):
+    raw = (
+        "Thủ tướng Chính phủ có ý kiến như sau:\n\n"
+        "Đồng ý để Ủy ban nhân dân tỉnh Lào Cai lập quy hoạch chung khu du lịch Sa Pa theo đề nghị "
+        "của tỉnh, bảo đảm đúng quy định của pháp luật.\n"
+    )
+    _, found = extract(raw, canon)
+    a = only(found, "Ủy ban nhân dân tỉnh Lào Cai")
+    assert a.role == "giao" and "lập quy hoạch chung khu du lịch Sa Pa" in a.task
+
+
+# ---------------------------------------------------------------- directives: opening, sections, closing
+
+
+def test_directive_opening_hands_its_sections_to_the_heads_it_addresses(canon):
+    raw = (
+        "CHỈ THỊ\n"
+        "Về việc tăng cường công tác phòng cháy, chữa cháy mùa khô\n"
+        "Để chủ động phòng ngừa cháy rừng trong mùa khô năm 2010, Chủ tịch UBND tỉnh yêu cầu "
+        "Giám đốc Sở Nông nghiệp và Phát triển nông thôn, Chủ tịch UBND các huyện, thành phố "
+        "triển khai thực hiện tốt các nội dung sau:\n"
+        "I. YÊU CẦU\n"
+        "1. Tổ chức rà soát, bổ sung phương án phòng cháy, chữa cháy rừng tại từng xã.\n"
+        "2. Tăng cường tuần tra, canh gác tại các khu rừng có nguy cơ cháy cao.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Sở Nông nghiệp và Phát triển nông thôn", "Ủy ban nhân dân các huyện, thành phố"):
+        tasks = [flat(a.task) for a in task_of(found, agency)]
+        assert any(t.startswith("Tổ chức rà soát, bổ sung phương án") for t in tasks), tasks
+        assert any(t.startswith("Tăng cường tuần tra, canh gác") for t in tasks), tasks
+    assert not task_of(found, "Ủy ban nhân dân tỉnh")
+
+
+def test_closing_article_names_every_addressee(canon):
+    raw = (
+        "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Thủ trưởng các đơn vị có liên quan "
+        "và Chủ tịch UBND các huyện, thị xã chịu trách nhiệm thi hành Quyết định này./.\n"
+    )
+    _, found = extract(raw, canon)
+    agencies = {a.agency for a in found}
+    assert {
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "Sở Tài chính",
+        "Các đơn vị có liên quan",
+        "Ủy ban nhân dân các huyện, thị xã",
+    } <= agencies
+    for a in found:
+        assert a.role == "giao" and a.task.endswith("chịu trách nhiệm thi hành Quyết định này")
+
+
+def test_group_heading_shares_its_bullets(canon):
+    raw = (
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "3.5. Sở Y tế, Sở Giáo dục và Đào tạo, Sở Văn hóa, Thể thao và Du lịch thực hiện các nhiệm vụ sau:\n"
+        "- Tuyên truyền về phòng, chống tác hại của thuốc lá trong trường học và cơ sở y tế.\n"
+        "- Phát triển sản phẩm du lịch chăm sóc sức khỏe gắn với các điểm du lịch của tỉnh.\n"
+    )
+    _, found = extract(raw, canon)
+    group = ("Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Văn hóa, Thể thao và Du lịch")
+    for agency in group:
+        tasks = sorted(flat(a.task) for a in task_of(found, agency))
+        assert tasks == [
+            "Phát triển sản phẩm du lịch chăm sóc sức khỏe gắn với các điểm du lịch của tỉnh",
+            "Tuyên truyền về phòng, chống tác hại của thuốc lá trong trường học và cơ sở y tế",
+        ]
+    tourism = [a for a in found if "du lịch chăm sóc" in a.task]
+    assert len({(a.start, a.end) for a in tourism}) == 1  # one task, shared by the three
+    assert {a.agency for a in tourism} == set(group)
+
+
+def test_bare_generic_words_are_never_an_agency(canon):
+    assert is_generic("Sở") and is_generic("Bộ") and is_generic("cơ quan") and is_generic("các Bộ trưởng")
+    assert not is_generic("Sở Y tế") and not is_generic("Các Bộ")
+    raw = "1. Sở chủ trì tổng hợp kết quả thực hiện, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11/2020.\n"
+    _, found = extract(raw, canon)
+    assert all(not is_generic(a.agency) for a in found)
+
+
+def test_report_intro_keeps_its_items_as_content(canon):
+    raw = (
+        "Phó Thủ tướng yêu cầu Bộ Xây dựng chủ trì, phối hợp với Bộ Tài chính báo cáo làm rõ "
+        "một số nội dung sau:\n"
+        "- Tổng mức đầu tư của dự án sau khi điều chỉnh quy mô.\n"
+        "- Nguồn vốn bố trí cho giai đoạn 2016 - 2020.\n"
+    )
+    _, found = extract(raw, canon)
+    lead = only(found, "Bộ Xây dựng")
+    assert lead.role == "chủ trì" and flat(lead.task).endswith("báo cáo làm rõ một số nội dung sau")
+    assert only(found, "Bộ Tài chính").role == "phối hợp"
+
+
+def test_closing_article_addressed_to_cac_ong_ba(canon):
+    raw = (
+        "Điều 3. Các ông (bà): Chánh Văn phòng UBND tỉnh, Giám đốc Sở Xây dựng và Chủ tịch UBND các huyện "
+        "chịu trách nhiệm thi hành quyết định này./.\n"
+    )
+    _, found = extract(raw, canon)
+    agencies = {a.agency for a in found}
+    assert {"Văn phòng Ủy ban nhân dân tỉnh", "Sở Xây dựng", "Ủy ban nhân dân các huyện"} <= agencies
+    assert all(a.role == "giao" and a.task.endswith("chịu trách nhiệm thi hành quyết định này") for a in found)
+
+
+def test_letter_orders_without_subject_are_for_its_recipients(canon):
+    raw = (
+        "CÔNG ĐIỆN\n\n"
+        "Kính gửi: Bộ Công Thương\n\n"
+        "Mưa lớn kéo dài đã gây ngập úng nhiều khu dân cư ở các tỉnh miền Trung.\n\n"
+        "1. Chỉ đạo các đơn vị điện lực khôi phục ngay việc cấp điện cho các khu vực bị mất điện.\n\n"
+        "2. Bảo đảm an toàn hồ đập thủy điện, vận hành đúng quy trình liên hồ chứa.\n"
+    )
+    _, found = extract(raw, canon)
+    tasks = sorted(flat(a.task) for a in task_of(found, "Bộ Công Thương"))
+    assert tasks == [
+        "Bảo đảm an toàn hồ đập thủy điện, vận hành đúng quy trình liên hồ chứa",
+        "Chỉ đạo các đơn vị điện lực khôi phục ngay việc cấp điện cho các khu vực bị mất điện",
+    ]
+    assert all(a.role == "giao" for a in found)
+
+
+def test_a_reports_own_formula_is_no_task(canon):
+    raw = (
+        "Thực hiện Thông báo số 15/TB-UBND ngày 10/3/2025 của Ủy ban nhân dân tỉnh, Sở Y tế báo cáo kết quả "
+        "rà soát trang thiết bị y tế tuyến huyện như sau:\n"
+        "1. Đã rà soát 12 trung tâm y tế, nhu cầu bổ sung 45 thiết bị.\n"
+    )
+    assert extract(raw, canon)[1] == []
