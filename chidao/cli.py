@@ -31,6 +31,17 @@ def _settings(index: str | None, **overrides: Any) -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
+def _marks_stored_here(settings: Settings) -> None:
+    """Follow-up marks live in <index>/followup.sqlite; a postgresql:// index has no table for them yet."""
+    from chidao.store.factory import is_url
+
+    if is_url(settings.index):
+        raise click.ClickException(
+            "Chỉ mục PostgreSQL chưa lưu được dấu theo dõi nhiệm vụ (hoàn thành / mở lại); hãy dùng chỉ mục thư mục "
+            "cho việc này. (follow-up marks are not stored in a postgresql:// index yet)"
+        )
+
+
 def _emit(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -302,6 +313,7 @@ def done(task_id, note, by, doc_number, done_on, index, as_json) -> None:
     from chidao.store.followup import FollowupStore
 
     settings = _settings(index)
+    _marks_stored_here(settings)
     row = _task_or_fail(settings, task_id)
     event = FollowupStore(settings.index).mark_done(
         task_id,
@@ -333,6 +345,7 @@ def reopen(task_id, note, by, index, as_json) -> None:
 
     settings = _settings(index)
     row = _task_or_fail(settings, task_id)
+    _marks_stored_here(settings)
     store = FollowupStore(settings.index)
     mark = store.current().get(task_id)
     if mark is None or not mark.done:
