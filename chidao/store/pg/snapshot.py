@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from pathlib import Path
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -175,6 +176,7 @@ class PgSnapshot(ManifestReads):
     def __init__(self, conn_fn, meta: IndexMeta) -> None:
         self._conn = conn_fn
         self.meta = meta
+        self.path = Path(f"postgresql-generation-{meta.generation}")  # a per-generation key (board caches)
         rows = conn_fn().execute("SELECT id, length FROM chunks ORDER BY id").fetchall()
         ids = np.asarray([r[0] for r in rows], dtype=np.int64)
         lengths = np.asarray([r[1] for r in rows], dtype=np.int64)
