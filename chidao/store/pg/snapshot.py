@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import Path
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 
