@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from chidao.config import Settings
+from chidao.store.factory import is_url, uploads_folder
 from webui.auth import AuthGate, SecurityHeaders, Sessions, add_login_routes, parse_auth
 from webui.backend import Backend
 from webui.blocks import CSS, HEAD, build_blocks, make_theme
@@ -51,7 +52,9 @@ def create_app(settings: Settings, searcher):
     # Each event sets its own limit (webui/tabs/): quick look-ups run unqueued, answers many at once
     # (the encoder gate of webui.lanes orders the work), uploads and deletions one at a time.
     blocks.queue(default_concurrency_limit=4, api_open=False)
-    index_dir = str(Path(settings.index).resolve())
+    # never served as static files: the index folder (or, for a database, the uploads folder)
+    private = uploads_folder(settings.index, settings.cache_dir) if is_url(settings.index) else Path(settings.index)
+    index_dir = str(private.resolve())
 
     def current_user(request) -> str | None:
         return (request.scope.get("state") or {}).get("chidao_user")

@@ -20,11 +20,26 @@ from chidao.config import ConfigError, Settings, load_settings
 logger = logging.getLogger(__name__)
 
 
-def _settings(index: Path | None, **overrides: Any) -> Settings:
+def _settings(index: str | None, **overrides: Any) -> Settings:
+    from chidao.store.factory import open_store
+
     try:
-        return load_settings({"index": index, **overrides})
+        settings = load_settings({"index": index, **overrides})
+        open_store(settings.index)  # an unknown URL scheme is refused here, with the valid forms
+        return settings
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _marks_stored_here(settings: Settings) -> None:
+    """Follow-up marks live in <index>/followup.sqlite; a postgresql:// index has no table for them yet."""
+    from chidao.store.factory import is_url
+
+    if is_url(settings.index):
+        raise click.ClickException(
+            "Chỉ mục PostgreSQL chưa lưu được dấu theo dõi nhiệm vụ (hoàn thành / mở lại); hãy dùng chỉ mục thư mục "
+            "cho việc này. (follow-up marks are not stored in a postgresql:// index yet)"
+        )
 
 
 def _emit(obj: Any) -> None:
@@ -60,9 +75,8 @@ def _read_queries(path: Path) -> list[dict]:
 
 index_option = click.option(
     "--index",
-    type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Index folder (default: index/ beside the project, or $CHIDAO_INDEX).",
+    help="Index folder, or a postgresql://… URL (default: index/ beside the project, or $CHIDAO_INDEX).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 
@@ -89,7 +103,7 @@ def main(verbose: int) -> None:
 @index_option
 @json_option
 def ingest(
-    paths: tuple[Path, ...], prune: bool, rebuild: bool, wait: float | None, index: Path | None, as_json: bool
+    paths: tuple[Path, ...], prune: bool, rebuild: bool, wait: float | None, index: str | None, as_json: bool
 ) -> None:
     """Add files or folders (recursively) to the index; unchanged files are skipped."""
     from chidao.store import IndexStateError
@@ -301,6 +315,7 @@ def done(task_id, note, by, doc_number, done_on, index, as_json) -> None:
     from chidao.store.followup import FollowupStore
 
     settings = _settings(index)
+    _marks_stored_here(settings)
     row = _task_or_fail(settings, task_id)
     event = FollowupStore(settings.index).mark_done(
         task_id,
@@ -332,6 +347,7 @@ def reopen(task_id, note, by, index, as_json) -> None:
 
     settings = _settings(index)
     row = _task_or_fail(settings, task_id)
+    _marks_stored_here(settings)
     store = FollowupStore(settings.index)
     mark = store.current().get(task_id)
     if mark is None or not mark.done:

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "CHIDAO_"
@@ -46,7 +46,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    index: Path = Field(default_factory=_default_index, description="index folder")
+    index: Path | str = Field(
+        default_factory=_default_index, description="index folder, or a postgresql://… URL (chidao/store/factory.py)"
+    )
     cache_dir: Path = Field(default_factory=_default_cache, description="converted models, embeddings")
     # Embedding
     encoder: str = Field("sentence-transformers", description="embedding backend")
@@ -83,6 +85,14 @@ class Settings(BaseModel):
     ocr: Literal["auto", "off", "force"] = Field(
         "auto", description="OCR scanned pages: auto (pages without text), off, force (every PDF page)"
     )
+
+    @field_validator("index", mode="before")
+    @classmethod
+    def _index_path_or_url(cls, value: Any) -> Path | str:
+        """A URL ("scheme://…") stays text (Path would fold its "//"); anything else is a folder path."""
+        if isinstance(value, str) and "://" in value:
+            return value
+        return Path(value)
 
     @property
     def model_id(self) -> str:

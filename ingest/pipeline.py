@@ -22,7 +22,8 @@ from pathlib import Path
 from chidao.config import Settings
 from chidao.failpoints import failpoint
 from chidao.records import Document, Failure, IngestReport
-from chidao.store import IndexWriter, doc_id_for
+from chidao.store import doc_id_for, text_hash
+from chidao.store.factory import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -147,10 +148,14 @@ def ingest_paths(
             report.failed.append(
                 Failure(source=str(root), error="Không tìm thấy tệp hoặc thư mục này.", code="not_found")
             )
-    files = list(iter_files([r for r in roots if r.exists()], exclude=settings.index))
+    store = open_store(settings.index)
+    exclude = settings.index if store.kind == "file" else None
+    files = list(iter_files([r for r in roots if r.exists()], exclude=exclude))
     canon = AgencyCanon.from_settings(settings)
+    if store.kind != "file":
+        return _ingest_queued(store, files, settings, canon, report, prune, rebuild, encoder, progress, clock)
 
-    with IndexWriter(settings.index, settings.model_id, rebuild=rebuild, lock_timeout=settings.lock_timeout) as w:
+    with store.writer(settings.model_id, rebuild=rebuild, lock_timeout=settings.lock_timeout) as w:
         bar = tqdm(files, desc="Đọc tệp", unit="tệp", disable=not show_progress, leave=False)
         ocr_bar = None
         for i, (path, source) in enumerate(bar):
@@ -257,8 +262,132 @@ def ingest_paths(
 def remove_documents(doc_ids: Iterable[str], settings: Settings) -> list[str]:
     """Delete documents from the index; returns the file paths they were ingested from."""
     paths: list[str] = []
-    with IndexWriter(settings.index, settings.model_id, lock_timeout=settings.lock_timeout) as w:
+    with open_store(settings.index).writer(settings.model_id, lock_timeout=settings.lock_timeout) as w:
         for doc_id in doc_ids:
             paths.extend(w.remove_document(doc_id))
         w.commit(None)
     return paths
+
+
+def _ingest_queued(
+    store, files, settings: Settings, canon, report: IngestReport, prune, rebuild, encoder, progress, clock
+) -> IngestReport:
+    """A database store: queue the new and changed files, then work the queue (with any other workers)
+    until it is empty, committing each document (embedded first) in its own transaction."""
+    with store.writer(settings.model_id, rebuild=rebuild) as w:
+        todo = []
+        for path, source in files:
+            key = path_key(path)
+            try:
+                st = path.stat()
+            except OSError as exc:
+                report.failed.append(Failure(source=source, error=_unreadable(exc), code="unreadable"))
+                continue
+            known = w.source(key)
+            if known is not None and known[2] == st.st_size and known[3] == st.st_mtime:
+                report.unchanged += 1
+                continue
+            todo.append((key, source))
+        w.enqueue(todo)
+        if prune:
+            for key in w.source_paths():
+                if not key_exists(key):
+                    w.unlink_source(key)
+                    report.removed += 1
+        done = 0
+        while (claim := w.claim()) is not None:
+            done += 1
+            _report_progress(progress, 0.95 * done / max(1, len(todo)), f"Đang nạp {Path(claim.source).name}")
+            try:
+                encoder = _store_claimed(claim, w, settings, canon, report, encoder)
+            except BaseException:
+                claim.abandon()
+                raise
+        embed, publish = report.seconds.get("embed", 0.0), report.seconds.get("publish", 0.0)
+        report.seconds = {
+            "parse": round(time.perf_counter() - clock - embed - publish, 3),
+            "embed": round(embed, 3),
+            "publish": round(publish, 3),
+        }
+        report.chunks = w.chunk_count()
+        w.commit()
+    _report_progress(progress, 1.0, "Xong")
+    return report
+
+
+def _store_claimed(claim, w, settings: Settings, canon, report: IngestReport, encoder):
+    """Parse, embed and store one claimed file in the claim's transaction; returns the encoder (loaded on
+    first need). A file that fails is reported and leaves the queue."""
+    from ingest.load import LoadError, load_file
+
+    key, source = claim.path, claim.source
+    path = Path(os.fsdecode(bytes.fromhex(key[4:])) if key.startswith("hex:") else key)
+    try:
+        st = path.stat()
+        known = claim.known(key)
+        if known is not None:
+            doc_id, known_hash = known[0], known[1]
+            file_hash = file_sha256(path)
+            if file_hash == known_hash:
+                claim.link_source(key, source, doc_id, file_hash, st.st_size, st.st_mtime)
+                report.unchanged += 1
+                claim.done()
+                return encoder
+        loaded = load_file(path, source)
+        doc = build_document(loaded, settings, canon)
+    except LoadError as exc:
+        report.failed.append(Failure(source=source, error=exc.message, code=exc.code))
+        logger.warning("skipped %s: %s", source, exc.code)
+        claim.done()
+        return encoder
+    except OSError as exc:
+        report.failed.append(Failure(source=source, error=_unreadable(exc), code="unreadable"))
+        claim.done()
+        return encoder
+    except Exception:  # a bug on one file must not lose the others
+        logger.exception("failed to process %s", source)
+        report.failed.append(
+            Failure(
+                source=source,
+                error="Lỗi nội bộ khi xử lý tệp này; các tệp khác vẫn được nạp. Hãy báo cho quản trị viên.",
+                code="internal_error",
+            )
+        )
+        claim.done()
+        return encoder
+    if known is not None:
+        claim.unlink_source(key)
+    same = claim.document_source(doc.doc_id)
+    if same is not None:
+        report.duplicates.append({"source": source, "same_as": same})
+    else:
+        hashes = [text_hash(c.embed_text) for c in doc.chunks]
+        missing = w.cache.missing(settings.model_id, hashes)
+        if missing:
+            if encoder is None:
+                from chidao.models.embed import make_encoder
+
+                encoder = make_encoder(settings)
+            texts = {text_hash(c.embed_text): c.embed_text for c in doc.chunks if text_hash(c.embed_text) in missing}
+            items = list(texts.items())
+            t0 = time.perf_counter()
+            for start in range(0, len(items), EMBED_BATCH):
+                batch = items[start : start + EMBED_BATCH]
+                w.cache.put(settings.model_id, [h for h, _ in batch], encoder.encode_passages([t for _, t in batch]))
+                report.embedded += len(batch)
+            report.seconds["embed"] = report.seconds.get("embed", 0.0) + time.perf_counter() - t0
+        vectors = w.cache.get(settings.model_id, hashes) if hashes else None
+        if vectors is not None:
+            w.ensure_model(int(vectors.shape[1]))
+        if not claim.add_document(doc, vectors if vectors is not None else []):
+            report.duplicates.append({"source": source, "same_as": claim.document_source(doc.doc_id) or ""})
+    claim.link_source(key, source, doc.doc_id, loaded.file_hash, st.st_size, st.st_mtime)
+    failpoint("document_stored")  # test hook: a kill with the document written but not committed
+    t0 = time.perf_counter()
+    claim.done()
+    report.seconds["publish"] = report.seconds.get("publish", 0.0) + time.perf_counter() - t0
+    if known is not None:
+        report.updated += 1
+    else:
+        report.added += 1
+    return encoder

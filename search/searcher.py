@@ -11,7 +11,6 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,8 @@ import numpy as np
 from chidao.config import Settings
 from chidao.lang.text import fold, has_accents
 from chidao.records import LOW_OCR_QUALITY, Answer, Filters, Hit
-from chidao.store import CURRENT, Snapshot, check_model, open_snapshot, read_meta
+from chidao.store import Snapshot, check_model
+from chidao.store.factory import open_store
 from chidao.store.lexical import query_tokens
 from search.fusion import fuse
 
@@ -37,7 +37,7 @@ def _issuer_key(name: str) -> str:
 class Searcher:
     def __init__(self, settings: Settings, encoder=None) -> None:
         self.settings = settings
-        self.root = Path(settings.index)
+        self.store = open_store(settings.index)
         self._encoder = encoder
         self._snapshot: Snapshot | None = None
         self._pointer: str | None = None
@@ -49,8 +49,8 @@ class Searcher:
     @classmethod
     def open(cls, settings: Settings, encoder=None) -> Searcher:
         """Open the index for reading; refuses an index built with another model."""
-        check_model(read_meta(Path(settings.index)), settings.model_id)
         searcher = cls(settings, encoder)
+        check_model(searcher.store.meta(), settings.model_id)
         searcher.snapshot  # noqa: B018 - load now so errors surface at start-up
         return searcher
 
@@ -58,19 +58,17 @@ class Searcher:
 
     @property
     def snapshot(self) -> Snapshot | None:
-        """The live generation, re-opened when CURRENT moved since the last call (inside
-        ``pinned()``, the generation the call started with)."""
+        """The live generation, re-opened when the store's pointer moved since the last call (CURRENT
+        of an index folder, the generation counter of a database; inside ``pinned()``, the generation
+        the call started with)."""
         pin = getattr(self._pins, "snap", None)
         if pin is not None:
             return pin[0]
-        try:
-            pointer = (self.root / CURRENT).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            pointer = None
+        pointer = self.store.pointer()
         if pointer != self._pointer or (pointer and self._snapshot is None):
             with self._lock:
                 if pointer != self._pointer or self._snapshot is None:
-                    snap = open_snapshot(self.root) if pointer else None
+                    snap = self.store.open_snapshot() if pointer else None
                     if snap is not None:
                         check_model(snap.meta, self.settings.model_id)
                     self._snapshot, self._pointer = snap, pointer
@@ -83,9 +81,11 @@ class Searcher:
         if getattr(self._pins, "snap", None) is not None:  # nested: keep the outer pin
             yield self._pins.snap[0]
             return
-        self._pins.snap = (self.snapshot,)
+        snap = self.snapshot
+        self._pins.snap = (snap,)
         try:
-            yield self._pins.snap[0]
+            with snap.reading() if snap is not None else contextlib.nullcontext():
+                yield snap
         finally:
             self._pins.snap = None
 
@@ -256,9 +256,10 @@ class Searcher:
 
     def documents(self) -> list[dict[str, Any]]:
         """Every document's metadata with its files, cited numbers and chunk count, newest first."""
-        snap = self.snapshot
-        if snap is None:
-            return []
+        with self.pinned() as snap:
+            return self._documents(snap) if snap is not None else []
+
+    def _documents(self, snap: Snapshot) -> list[dict[str, Any]]:
         cites = snap.cited_numbers()
         sources: dict[str, list[str]] = {}
         for src in sorted(snap.sources(), key=lambda r: r.source):

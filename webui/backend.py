@@ -20,6 +20,7 @@ from typing import Any
 
 from chidao.config import Settings
 from chidao.lang.text import fold, nfc
+from chidao.store.factory import uploads_folder
 from search.export import ROLE_LABELS
 from webui.auth import LOGOUT_PATH
 from webui.lanes import Lane, lane
@@ -92,7 +93,7 @@ class Backend:
         self.settings = settings
         self.searcher = searcher
         self.ingest_lock = threading.Lock()
-        self.uploads = Path(settings.index) / "uploads"
+        self.uploads = uploads_folder(settings.index, settings.cache_dir)
         self.export_dir = Path(tempfile.mkdtemp(prefix="chidao-xuat-"))
 
     # -- state of the index

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,15 @@ class EmbeddingCache:
         if missing:
             raise IndexStateError(f"{len(missing)} passages have no embedding in the cache")
         return np.vstack([np.frombuffer(found[h], dtype="<f4") for h in hashes]).astype(np.float32)
+
+    def models(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT DISTINCT model FROM vectors ORDER BY model")]
+
+    def items(self, model: str, batch: int = 1000) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every cached (hashes, vectors) of one model, in batches (to copy a cache into another store)."""
+        cur = self._db.execute("SELECT hash, vec FROM vectors WHERE model=? ORDER BY hash", (model,))
+        while rows := cur.fetchmany(batch):
+            yield [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype="<f4") for r in rows])
 
     def close(self) -> None:
         self._db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -78,31 +79,18 @@ def _citation(r: sqlite3.Row) -> CitationRow:
     )
 
 
-class Snapshot:
-    """A read-only view of one published generation: manifest, dense and lexical indexes."""
+class ManifestReads:
+    """The typed reads of a manifest (documents, sources, chunks, citations, assignments), shared by the
+    file store's SQLite manifest and the PostgreSQL store: subclasses give ``_rows(sql, params)``, which
+    runs one query written with ``?`` placeholders and returns rows readable by position and by name."""
 
-    def __init__(self, root: Path, gen: Path) -> None:
-        from chidao.store.dense import DenseIndex
-        from chidao.store.lexical import LexicalIndex
+    def _rows(self, sql: str, params: Iterable = ()) -> list:
+        raise NotImplementedError
 
-        self.root = root
-        self.path = gen
-        self.meta = IndexMeta.model_validate_json((gen / META).read_text(encoding="utf-8"))
-        self.dense = DenseIndex.load(gen / VECTORS)
-        self.lexical = LexicalIndex.load(gen / LEXICAL)
-        self._local = threading.local()
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(f"file:{self.path / MANIFEST}?mode=ro", uri=True, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-        return conn
-
-    def _rows(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
-        return self.db.execute(sql, tuple(params)).fetchall()
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """Reads inside see one state of the index. A generation folder never changes, so nothing to do
+        here; a database snapshot opens one read-only repeatable-read transaction."""
+        return contextlib.nullcontext()
 
     # -- documents
 
@@ -337,6 +325,33 @@ class Snapshot:
             return set()
         rows = self._rows(f"SELECT DISTINCT doc_id FROM assignments WHERE agency IN ({_marks(agencies)})", agencies)
         return {r[0] for r in rows}
+
+
+class Snapshot(ManifestReads):
+    """A read-only view of one published generation: manifest, dense and lexical indexes."""
+
+    def __init__(self, root: Path, gen: Path) -> None:
+        from chidao.store.dense import DenseIndex
+        from chidao.store.lexical import LexicalIndex
+
+        self.root = root
+        self.path = gen
+        self.meta = IndexMeta.model_validate_json((gen / META).read_text(encoding="utf-8"))
+        self.dense = DenseIndex.load(gen / VECTORS)
+        self.lexical = LexicalIndex.load(gen / LEXICAL)
+        self._local = threading.local()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"file:{self.path / MANIFEST}?mode=ro", uri=True, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        return conn
+
+    def _rows(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        return self.db.execute(sql, tuple(params)).fetchall()
 
 
 def open_snapshot(root: Path) -> Snapshot | None:

@@ -1,0 +1,61 @@
+"""The PostgreSQL + pgvector store: the same index as the file store, in tables, for many writers and
+readers (see ``migrations/001_init.sql``). Needs the ``pg`` extra (psycopg)."""
+
+from __future__ import annotations
+
+import threading
+
+from chidao.store.layout import IndexMeta
+from chidao.store.pg.schema import check_schema, connect, installed_version, redact
+from chidao.store.pg.snapshot import EF_SEARCH, PgSnapshot
+from chidao.store.pg.writer import PgWriter, read_meta
+
+__all__ = ["PgSnapshot", "PgStore", "PgWriter"]
+
+
+class PgStore:
+    """A ``postgresql://`` index: one connection per reading thread, snapshots by generation."""
+
+    kind = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"PgStore({redact(self.url)})"
+
+    def conn(self):
+        """This thread's reading connection (autocommit), opened on first use and after a failure."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.broken:
+            conn = connect(self.url)
+            conn.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
+            self._local.conn = conn
+        return conn
+
+    def _ready(self) -> bool:
+        """True once the database holds a chidao schema of this version (raises for another version)."""
+        conn = self.conn()
+        if installed_version(conn) is None:
+            return False
+        check_schema(conn)
+        return True
+
+    def pointer(self) -> str | None:
+        """The generation readers are at (moves with every committed document), None for no index."""
+        if not self._ready():
+            return None
+        if self.conn().execute("SELECT 1 FROM store_meta").fetchone() is None:
+            return None
+        return str(self.conn().execute("SELECT generation FROM store_state").fetchone()[0])
+
+    def meta(self) -> IndexMeta | None:
+        return read_meta(self.conn()) if self._ready() else None
+
+    def open_snapshot(self) -> PgSnapshot | None:
+        meta = self.meta()
+        return None if meta is None else PgSnapshot(self.conn, meta)
+
+    def writer(self, model: str, *, rebuild: bool = False, lock_timeout: float = 0.0) -> PgWriter:
+        return PgWriter(self.url, model, rebuild=rebuild)

@@ -1,0 +1,207 @@
+"""The PostgreSQL store against the file store, on a real PostgreSQL with pgvector (pgserver):
+the same CLI JSON for ingest/search/ask/refs/tasks/docs, the same BM25 scores, and the store's errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import build_small_corpus
+from pgfixture import pg_server, pg_url  # noqa: F401 - fixtures
+
+from chidao.config import ConfigError, Settings
+from chidao.store import IndexStateError
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = "hashing-test"
+QUERIES = ["tiêm chủng vắc xin", "tiem chung vac xin", "sạt lở đất mùa mưa bão", "Sở Y tế được giao nhiệm vụ gì?"]
+
+
+def cli_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIDAO_")}
+    (tmp / "empty.toml").touch()
+    env.update(
+        CHIDAO_CONFIG=str(tmp / "empty.toml"),
+        CHIDAO_ENCODER="hashing",
+        CHIDAO_MODEL=MODEL,
+        CHIDAO_CACHE_DIR=str(tmp / "cache"),
+    )
+    return env
+
+
+def chidao(env: dict[str, str], index: str, *args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "chidao.cli", *args, "--index", index, "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _scores_close(a, b) -> None:
+    """Equal JSON, float fields within 1e-3 (the stores compute BM25 in float32 and float64)."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            _scores_close(a[k], b[k])
+    elif isinstance(a, list):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _scores_close(x, y)
+    elif isinstance(a, float):
+        assert b == pytest.approx(a, abs=1e-3)
+    else:
+        assert a == b
+
+
+@pytest.fixture
+def both_stores(tmp_path: Path, pg_url: str):  # noqa: F811
+    corpus = build_small_corpus(tmp_path / "docs")
+    env = cli_env(tmp_path)
+    folder = str(tmp_path / "index")
+    reports = {index: chidao(env, index, "ingest", str(corpus)) for index in (folder, pg_url)}
+    return env, folder, pg_url, reports
+
+
+def test_cli_round_trip_matches_the_file_store(both_stores) -> None:
+    env, folder, url, reports = both_stores
+    file_report, pg_report = reports[folder], reports[url]
+    for key in ("added", "updated", "unchanged", "removed", "chunks", "embedded", "failed", "duplicates"):
+        assert pg_report[key] == file_report[key], key
+    assert pg_report["added"] == 3 and pg_report["failed"][0]["code"] == "corrupt_pdf"
+    assert set(pg_report["seconds"]) == {"parse", "embed", "publish"}
+
+    for args in (
+        *(("search", q) for q in QUERIES),
+        *(("ask", q) for q in QUERIES),
+        ("refs", "570/CĐ-TTg"),
+        ("refs", "570/cd-ttg"),
+        ("tasks", "Sở Y tế"),
+        ("tasks", "so y te"),
+        ("tasks",),
+        ("docs",),
+    ):
+        file_out, pg_out = chidao(env, folder, *args), chidao(env, url, *args)
+        _scores_close(file_out, pg_out)
+        if args[0] == "search":
+            assert pg_out["results"], args  # found something, with and without accents
+    assert len(chidao(env, url, "docs")["documents"]) == 3
+
+    # A second run: nothing new; --prune after a file is gone removes its document.
+    again = chidao(env, url, "ingest", str(Path(reports[folder]["failed"][0]["source"]).parent))
+    assert again["added"] == 0 and again["unchanged"] == 3
+    pdf = Path(reports[folder]["failed"][0]["source"]).parent / "ke-hoach-tiem-chung.pdf"
+    pdf.unlink()
+    pruned = chidao(env, url, "ingest", "--prune", str(pdf.parent))
+    assert pruned["removed"] == 1
+    assert {d["format"] for d in chidao(env, url, "docs")["documents"]} == {"md", "docx"}
+
+
+def test_bm25_from_term_statistics_equals_bm25s(both_stores) -> None:
+    from chidao.store.factory import open_store
+    from chidao.store.lexical import query_tokens
+
+    _, folder, url, _ = both_stores
+    file_snap, pg_snap = open_store(Path(folder)).open_snapshot(), open_store(url).open_snapshot()
+
+    def by_chunk(snap, scores) -> dict[str, float]:
+        rows = snap.passages([int(i) for i in snap.lexical.ids])
+        return {rows[int(i)].chunk_id: float(s) for i, s in zip(snap.lexical.ids, scores, strict=True)}
+
+    for q in [*QUERIES, "570/CĐ-TTg", "y tế y tế", "không có từ này"]:
+        tokens = query_tokens(q)
+        want = by_chunk(file_snap, file_snap.lexical.scores(tokens))
+        got = by_chunk(pg_snap, pg_snap.lexical.scores(tokens))
+        assert want.keys() == got.keys()
+        np.testing.assert_allclose([got[k] for k in want], list(want.values()), rtol=1e-5, atol=1e-6)
+        idf_file, idf_pg = file_snap.lexical.idf(tokens), pg_snap.lexical.idf(tokens)
+        assert idf_pg == pytest.approx(idf_file)
+    assert pg_snap.meta.chunks == file_snap.meta.chunks
+    assert pg_snap.meta.dense == "hnsw" and pg_snap.meta.model == f"hashing:{MODEL}"
+
+
+def test_unknown_scheme_is_refused_with_the_valid_forms() -> None:
+    from chidao.store.factory import open_store
+
+    settings = Settings(index="mysql://u@h/db")
+    assert settings.index == "mysql://u@h/db"  # a URL is kept as text
+    assert Settings(index="chỉ-mục").index == Path("chỉ-mục")
+    with pytest.raises(ConfigError, match=r"unknown index scheme 'mysql'.*postgresql://"):
+        open_store(settings.index)
+
+
+def test_other_schema_version_and_other_model_are_refused(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+    import psycopg
+
+    from chidao.store.factory import open_store
+    from chidao.store.layout import ModelMismatch
+    from search.searcher import Searcher
+
+    env = cli_env(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("Số: 12/CT-UBND\nChỉ thị về phòng, chống thiên tai.", encoding="utf-8")
+    chidao(env, pg_url, "ingest", str(tmp_path / "docs"))
+    other = Settings(index=pg_url, encoder="hashing", model="another", cache_dir=tmp_path / "cache")
+    with pytest.raises(ModelMismatch):
+        Searcher.open(other)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (99, now())")
+    with pytest.raises(IndexStateError, match="phiên bản lược đồ 99"):
+        open_store(pg_url).meta()
+    proc = subprocess.run(
+        [sys.executable, "-m", "chidao.cli", "search", "thiên tai", "--index", pg_url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "schema version 99" in proc.stderr
+
+
+def test_database_without_pgvector_is_refused(pg_url: str, monkeypatch) -> None:  # noqa: F811
+    from chidao.store.pg import schema
+
+    class NoVector:  # the catalogue of a server without the extension
+        def __init__(self, conn) -> None:
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            if "pg_available_extensions" in sql:
+                sql = "SELECT 1 WHERE false"
+            return self.conn.execute(sql, *args)
+
+    conn = schema.connect(pg_url)
+    with pytest.raises(IndexStateError, match="pgvector"):
+        schema.migrate(NoVector(conn))
+    conn.close()
+
+
+def test_delete_and_rebuild_seen_by_a_long_lived_reader(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+    from ingest.pipeline import ingest_paths, remove_documents
+    from search.searcher import Searcher
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Số: 12/CT-UBND\nChỉ thị về phòng, chống thiên tai.\n", encoding="utf-8")
+    (docs / "b.txt").write_text("Số: 13/CT-UBND\nChỉ thị về bảo vệ rừng mùa khô.\n", encoding="utf-8")
+    settings = Settings(index=pg_url, encoder="hashing", model=MODEL, cache_dir=tmp_path / "cache")
+    assert ingest_paths([docs], settings).added == 2
+    reader = Searcher.open(settings)
+    assert {d["number"] for d in reader.documents()} == {"12/CT-UBND", "13/CT-UBND"}
+    gone = next(d["doc_id"] for d in reader.documents() if d["number"] == "12/CT-UBND")
+    assert remove_documents([gone], settings) == [str(docs / "a.txt")]
+    assert {d["number"] for d in reader.documents()} == {"13/CT-UBND"}  # the same reader sees the deletion
+    assert reader.search("thien tai", k=5) == [] or all(h.doc_id != gone for h in reader.search("thien tai", k=5))
+    report = ingest_paths([docs], settings, rebuild=True)
+    assert report.added == 2 and report.embedded == 0  # the embedding cache survives a rebuild
+    assert reader.search("thiên tai", k=1)[0].number == "12/CT-UBND"
