@@ -21,14 +21,14 @@ import numpy as np
 
 from chidao.lang.text import docnum_key
 from chidao.records import Document
-from chidao.store.layout import IndexMeta, check_model, text_hash, year_in_number
+from chidao.store.layout import IndexMeta, check_model, text_hash, words_json, year_in_number
 from chidao.store.pg.schema import connect, migrate
 from chidao.store.pg.snapshot import vector_literal
 
 logger = logging.getLogger(__name__)
 
 _MODEL_LOCK = 0x63686965  # advisory lock key held while the first writer types the vector column
-_TABLES = "documents, sources, chunks, postings, citations, assignments, ingest_queue, store_meta"
+_TABLES = "ocr_pages, documents, sources, chunks, postings, citations, assignments, ingest_queue, store_meta"
 
 
 class PgEmbeddingCache:
@@ -70,8 +70,9 @@ class PgEmbeddingCache:
 
 
 def read_meta(conn) -> IndexMeta | None:
-    """The index's model and dimension (None before the first document), with the live counts."""
-    from chidao.store.pg.schema import schema_version
+    """The index's model and dimension (None before the first document), with the live counts. (The
+    database's own migration version is checked when connecting, by ``chidao.store.pg.schema``.)"""
+    from chidao.store.layout import SCHEMA_VERSION
 
     row = conn.execute("SELECT model, dim, created FROM store_meta").fetchone()
     if row is None:
@@ -80,7 +81,7 @@ def read_meta(conn) -> IndexMeta | None:
     docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     chunks = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
     return IndexMeta(
-        schema_version=schema_version(),
+        schema_version=SCHEMA_VERSION,
         model=row[0],
         dim=row[1],
         dense="hnsw",
@@ -180,6 +181,25 @@ class Claim:
                 [
                     (doc.doc_id, a.agency, a.agency_text, a.role, a.task, a.deadline, a.section, a.start, a.end)
                     for a in doc.assignments
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO ocr_pages(doc_id, page, width, height, confidence, valid_share, low_quality, angle,"
+                " words, image) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                [
+                    (
+                        doc.doc_id,
+                        p.page,
+                        p.width,
+                        p.height,
+                        p.confidence,
+                        p.valid_share,
+                        int(p.low_quality),
+                        p.angle,
+                        words_json(p),
+                        p.image,
+                    )
+                    for p in doc.ocr_pages
                 ],
             )
         return True
