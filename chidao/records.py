@@ -198,3 +198,5 @@ class Answer(Record):
     answer: str
     citations: list[Citation] = Field(default_factory=list)
     generated: bool = False  # True when an LLM endpoint phrased the answer
+    # What the answer was decided on (best cosine, coverage, …): for calibration, not printed.
+    signals: dict[str, float] = Field(default_factory=dict, exclude=True)
