@@ -42,10 +42,7 @@ def curve(rows: list[dict], prob: dict[int, float], thresholds: list[float]) -> 
         tp = fp = fn = 0
         answerable = refused_answerable = 0
         for i, r in enumerate(rows):
-            if i in prob:
-                refused = prob[i] < t
-            else:
-                refused = not r["answer"]["found"]
+            refused = prob[i] < t if i in prob else not r["answer"]["found"]
             unanswerable = not r.get("gold_files")
             if unanswerable:
                 tp += refused
@@ -106,7 +103,8 @@ def main() -> int:
         "note": "logistic regression, answerable = 1; threshold: highest refusing at most "
         f"{args.max_false:.0%} of answerable questions in 5-fold cross-validation (bench/bench_refusal.py)",
     }
-    print(f"\nchosen threshold {threshold}; weights {dict(zip(FEATURES, fitted['weights'], strict=True))}, bias {bias:.3f}")
+    named = dict(zip(FEATURES, fitted["weights"], strict=True))
+    print(f"\nchosen threshold {threshold}; weights {named}, bias {bias:.3f}")
     train = curve(rows, {i: p for i, p in zip(idx, model.predict_proba(x)[:, 1], strict=True)}, [threshold])[0]
     print(f"on the training questions: refusal precision {train[1]:.3f}, recall {train[2]:.3f}, "
           f"answerable refused {train[3]:.3f}")  # fmt: skip
