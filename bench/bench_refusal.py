@@ -24,6 +24,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from search.answer.refusal import FEATURES, MODEL_FILE  # noqa: E402
 
@@ -55,6 +56,32 @@ def curve(rows: list[dict], prob: dict[int, float], thresholds: list[float]) -> 
         rec = tp / (tp + fn) if tp + fn else 1.0
         out.append((t, p, rec, refused_answerable / max(1, answerable), tp, tp + fn))
     return out
+
+
+def replay(rows: list[dict], model: dict) -> None:
+    """The harness's ask figures per dataset with the model's decisions applied (exact when the dumps were made
+    with ``--no-refusal``: a refused answer is the same answer without citations)."""
+    from bench_answers import harness
+
+    from search.answer.refusal import answers
+
+    ev = harness()
+    per: dict[str, list[tuple[dict, dict]]] = {}
+    for r in rows:
+        a = r["answer"]
+        if a.get("signals") and not answers(a["signals"], model):
+            a = a | {"found": False, "citations": []}
+        per.setdefault(r.get("dataset", "?"), []).append((r, a))
+    print("\nask figures with this model (harness metrics):")
+    for name, items in per.items():
+        m = ev.ask_metrics([r for r, _ in items], {r["id"]: a for r, a in items})
+        n = sum(1 for r, _ in items if r.get("gold_files"))
+        refused = sum(1 for r, a in items if r.get("gold_files") and not a["found"])
+        print(f"  {name}: all {m.get('all')}")
+        for kind in ("semantic", "unanswerable"):
+            if kind in m:
+                print(f"    {kind} {m[kind]}")
+        print(f"    answerable refused {refused}/{n}")
 
 
 def main() -> int:
@@ -108,6 +135,7 @@ def main() -> int:
     train = curve(rows, {i: p for i, p in zip(idx, model.predict_proba(x)[:, 1], strict=True)}, [threshold])[0]
     print(f"on the training questions: refusal precision {train[1]:.3f}, recall {train[2]:.3f}, "
           f"answerable refused {train[3]:.3f}")  # fmt: skip
+    replay(rows, fitted)
     if args.write:
         MODEL_FILE.write_text(json.dumps(fitted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE.relative_to(ROOT)}")

@@ -145,7 +145,7 @@ def year_ok(doc_year: int | None, doc_date: str | None, folded_title: str, folde
     y = doc_year or (int(doc_date[:4]) if doc_date else None)
     if y == year or _mentions_year(folded_title, year):
         return True
-    near = y is not None and abs(y - year) <= 1
+    near = y is None or abs(y - year) <= 1  # undated: what its text says decides
     return near and re.search(rf"\bnam\s+{year}(?![\d\-–])", folded_text) is not None
 
 
@@ -153,12 +153,16 @@ def unmet(c: Constraints, doc, text: str) -> list[str]:
     """Names of the constraints ``doc`` (a DocumentRow or dict with year, date, issuer, type, title) fails;
     ``text`` is its normalised text."""
     get = doc.get if isinstance(doc, dict) else lambda k: getattr(doc, k, None)
+    doc_year = get("year")
+    if doc_year is None:  # the year inside the number ("11/2009/CT-UBND")
+        m = re.search(r"/((?:19|20)\d{2})/", get("number") or "")
+        doc_year = int(m.group(1)) if m else None
     title = fold(get("title") or "")
     folded = fold(text)
     head = folded[:800]
     out = []
     for y in c.years:
-        if not year_ok(get("year"), get("date"), title, folded, y):
+        if not year_ok(doc_year, get("date"), title, folded, y):
             out.append("year")
             break
     for y in c.content_years:

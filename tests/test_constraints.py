@@ -171,3 +171,10 @@ def test_a_number_asked_for_another_year_is_refused_naming_what_there_is(searche
 def test_a_number_of_another_province_is_refused_naming_the_province(searcher):
     a = searcher.ask("Kế hoạch 20/KH-UBND của tỉnh Long An giao nhiệm vụ gì?")
     assert not a.found and "Long An" in a.answer
+
+
+def test_an_agency_is_recognised_in_its_abbreviated_spellings():
+    from search.answer.gate import _spellings
+
+    assert " bo gd dt " in _spellings("Bộ Giáo dục và Đào tạo")
+    assert " so nn ptnt " in _spellings("Sở Nông nghiệp và Phát triển nông thôn")

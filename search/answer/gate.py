@@ -21,7 +21,23 @@ _SKIP_AGENCY = re.compile(r"^(uy ban nhan dan|hoi dong nhan dan|chu tich|chinh p
 
 
 def _words(text: str) -> str:
-    return " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    return " " + " ".join(re.findall(r"\w+", fold(text.replace("&", " ")))) + " "
+
+
+def _spellings(name: str) -> set[str]:
+    """An agency name as documents print it: spelled out, and with its field abbreviated ("Bộ GD&ĐT")."""
+    from chidao.lang.lexicon import GROUPS
+
+    base = _words(name)
+    out = {base}
+    for group in GROUPS:
+        forms = [_words(f) for f in group]
+        for long in forms:
+            if long in base and len(long) > 6:
+                out.update(base.replace(long, short) for short in forms if short != long)
+    for abbr, full in ((" ubnd ", " uy ban nhan dan "), (" hdnd ", " hoi dong nhan dan ")):
+        out.update(v.replace(full, abbr) for v in list(out))
+    return out
 
 
 class Gate:
@@ -45,7 +61,7 @@ class Gate:
             failed = unmet(self.c, doc, text) if doc is not None else ["document"]
             if self.agencies and doc is not None:
                 hay = _words(text)
-                if not any(_words(a) in hay for a in self.agencies):
+                if not any(v in hay for a in self.agencies for v in _spellings(a)):
                     failed.append("agency")
             self._unmet[doc_id] = failed
         return self._unmet[doc_id]
@@ -63,25 +79,20 @@ class Gate:
         return describe(self.c, name)
 
     def refuse(self, intent: str, nearest: list[str], subject: str | None = None) -> Answer:
-        """A refusal naming the unmet constraints of the nearest candidate documents (best first)."""
-        failed: list[str] = []
-        for doc_id in nearest[:3]:
-            failed.extend(n for n in self.unmet(doc_id) if n not in failed)
+        """A refusal naming what the nearest candidate (of the first few, the one failing fewest constraints)
+        lacks, and that candidate."""
+        pool = [d for d in nearest[:5] if self.ctx.snapshot.document(d, with_text=False) is not None]
+        pool.sort(key=lambda d: len(self.unmet(d)))  # stable: rank decides among equals
+        failed = self.unmet(pool[0]) if pool else []
         what = subject or self.c.doc_type or "văn bản"
         names = ", ".join(self.describe(n) for n in failed) or "các điều kiện của câu hỏi"
-        text = f"Chỉ mục không có {what.lower() if what == 'văn bản' else what} nào đúng {names} như câu hỏi nêu."
-        if nearest:
-            labels = []
-            for doc_id in nearest[:2]:
-                d = self.ctx.snapshot.document(doc_id, with_text=False)
-                if d is None:
-                    continue
-                label = doc_label(d.as_dict())
-                if d.issuer:
-                    label += f" của {d.issuer}"
-                if d.title:
-                    label += f" ({d.title[:120]})"
-                labels.append(label)
-            if labels:
-                text += " Gần nhất có: " + "; ".join(labels) + "."
+        text = f"Chỉ mục không có {what} nào đúng {names} như câu hỏi nêu."
+        if pool:
+            d = self.ctx.snapshot.document(pool[0], with_text=False)
+            label = doc_label(d.as_dict())
+            if d.issuer:
+                label += f" của {d.issuer}"
+            if d.title:
+                label += f" ({d.title[:120]})"
+            text += f" Gần nhất có: {label}."
         return Answer(question=self.question, intent=intent, found=False, answer=text)
