@@ -80,6 +80,12 @@ def answer_reference(ctx: AnswerContext, question: str, intent: Intent) -> Answe
         # The same number in several years: the first few are read for the answer, the rest only named.
         for i, d in enumerate(result["documents"][:MAX_NAMED_DOCUMENTS]):
             lines.extend(_document_lines(ctx, citer, question, d, passages=i < MAX_READ_DOCUMENTS))
+        if not result["documents"] and result["cited_by"] and gate.active:
+            kept = gate.keep(result["cited_by"], key=lambda c: c["doc_id"])
+            if not kept:  # only documents that fail the question's other constraints mention the number
+                refused.extend(c["doc_id"] for c in result["cited_by"])
+                continue
+            result["cited_by"] = kept
         if not result["documents"] and result["cited_by"]:
             lines.append(f"Văn bản {result['number']} chưa có trong chỉ mục; các văn bản sau có nhắc đến:")
             for c in result["cited_by"][:MAX_CITATIONS]:
