@@ -249,3 +249,5 @@ class Answer(Record):
     generated: bool = False  # True when an LLM endpoint phrased the answer
     agency: str | None = None  # assignment answers about one agency: its canonical name
     tasks_total: int | None = None  # assignment answers: the agency's tasks in all (the answer cites some)
+    # What the answer was decided on (best cosine, coverage, …): for calibration, not printed.
+    signals: dict[str, float] = Field(default_factory=dict, exclude=True)

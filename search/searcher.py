@@ -25,6 +25,8 @@ from search.fusion import fuse
 
 logger = logging.getLogger(__name__)
 
+EXPANSION_WEIGHT = 0.3  # BM25 of a query's lexicon expansions, relative to its own words
+
 
 def _issuer_key(name: str) -> str:
     """Issuer names compared folded, with the usual abbreviations spelled out ("UBND" = "Ủy ban nhân dân")."""
@@ -214,6 +216,22 @@ class Searcher:
             )
         return hits
 
+    def lexical_scores(self, query: str) -> np.ndarray:
+        """BM25 of every passage for the query's words, plus, at a lower weight, for the other forms of the
+        abbreviations and administrative synonyms it uses (chidao/lang/lexicon.py)."""
+        from chidao.lang.lexicon import expansions
+
+        snap = self.snapshot
+        own = query_tokens(query)
+        scores = snap.lexical.scores(own)
+        seen = set(own)
+        extra: list[str] = []
+        for phrase in expansions(query):
+            extra.extend(t for t in query_tokens(phrase) if t not in seen and not seen.add(t))
+        if extra:
+            scores = scores + EXPANSION_WEIGHT * snap.lexical.scores(extra)
+        return scores
+
     def scored_candidates(
         self, query: str, filters: Filters | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -224,7 +242,7 @@ class Searcher:
             return empty.astype(np.int64), empty, empty
         allowed = self.allowed_ids(filters)
         n = self.settings.candidates
-        lex_all = snap.lexical.scores(query_tokens(query))
+        lex_all = self.lexical_scores(query)
         if allowed is not None:
             mask = np.zeros(len(snap.lexical.ids), dtype=bool)
             mask[np.isin(snap.lexical.ids, allowed)] = True

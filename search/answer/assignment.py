@@ -14,8 +14,8 @@ from chidao.records import Answer
 from search import cues
 from search.answer.citations import Citer, doc_label, quote
 from search.answer.context import AnswerContext
+from search.answer.gate import Gate
 from search.answer.passages import MIN_COVERAGE, MIN_PASSAGE_COSINE, RERANK_MARGIN, coverage, topic_tokens, unit_tokens
-from search.answer.places import local_documents
 from search.answer.topic import answer_topic
 from search.intent import Intent
 from search.tasks import agency_names
@@ -100,9 +100,8 @@ def answer_assignment(ctx: AnswerContext, question: str, intent: Intent) -> Answ
     for a in intent.agencies:
         names.extend(n for n in agency_names(snap, ctx.canon, a) if n not in names)
     rows = _by_date_then_position(snap.assignments(names)) if names else []
-    local = local_documents(ctx, question)
-    if local is not None and any(r["doc_id"] in local for r in rows):
-        rows = [r for r in rows if r["doc_id"] in local]
+    gate = Gate(ctx, question)  # the agency is the rows' own: the gate checks the other constraints
+    rows = gate.keep(rows, key=lambda r: r["doc_id"])
     if not rows:
         return answer_topic(ctx, question, intent)
     drop = set(cues.FRAME_WORDS)
@@ -136,7 +135,9 @@ def answer_assignment(ctx: AnswerContext, question: str, intent: Intent) -> Answ
 def _answer_who(ctx: AnswerContext, question: str, intent: Intent) -> Answer:
     """'Ai chủ trì …?', 'Cơ quan nào …?': the assignments inside the best passages for the question."""
     snap = ctx.snapshot
-    hits = ctx.retriever.search(question, k=8)
+    gate = Gate(ctx, question)
+    hits = ctx.retriever.search(question, k=40 if gate.active else 8)
+    hits = gate.keep(hits)[:8]
     rows: dict[int, dict] = {}
     for h in hits:
         for r in snap.assignments_within(h.doc_id, h.start, h.end):

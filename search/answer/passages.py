@@ -149,9 +149,7 @@ def select(units: list[Unit], limit: int, margin: float = RERANK_MARGIN) -> list
 
 
 def answerable(units: list[Unit]) -> bool:
-    """Whether the best passages answer at all: semantically close, or covering the key terms."""
-    if not units:
-        return False
-    best_cos = max(u.cosine for u in units)
-    best_cov = max(u.cov for u in units)
-    return best_cos >= MIN_PASSAGE_COSINE or best_cov >= MIN_COVERAGE
+    """Whether the best passages answer at all (the learned refusal model, search/answer/refusal.py)."""
+    from search.answer.refusal import answers, signals
+
+    return bool(units) and answers(signals(units))

@@ -10,6 +10,7 @@ from chidao.records import Answer, Filters
 from search import cues
 from search.answer.citations import Citer, doc_label, header_span, quote, sentence_around, signer_span
 from search.answer.context import AnswerContext
+from search.answer.gate import Gate
 from search.answer.passages import rank_units, select, topic_tokens
 from search.intent import Intent
 from search.refs import lookup
@@ -17,11 +18,49 @@ from search.refs import lookup
 MAX_CITATIONS = 6
 
 
+def _typed_years(question: str) -> dict[str, int | None]:
+    """The year the question gives each number it names ("02/NQ-CP ngày 01/01/2021", "15/CT-UBND năm 2016")."""
+    from chidao.lang.references import extract_references
+
+    return {r.number: r.year for r in extract_references(question)}
+
+
+def _number_refusal(ctx: AnswerContext, question: str, number: str, year: int, others: list[dict]) -> Answer:
+    """Refuse a number asked for one year when the index holds it only for others, naming those."""
+    kind = others[0].get("type") or "văn bản"
+    found = "; ".join(f"{doc_label(d)} của {d.get('issuer') or '?'}" for d in others[:3])
+    return Answer(
+        question=question,
+        intent="reference",
+        found=False,
+        answer=f"Chỉ mục không có {kind} {number} năm {year}; có {found}.",
+    )
+
+
 def answer_reference(ctx: AnswerContext, question: str, intent: Intent) -> Answer:
+    from search.tasks import find_agencies
+
     citer = Citer(ctx.snapshot)
     lines: list[str] = []
+    years = _typed_years(question)
+    gate = Gate(ctx, question, [] if intent.cited_by else find_agencies(ctx.snapshot, ctx.canon, question))
+    refused: list[str] = []
     for number in intent.numbers:
-        result = lookup(ctx.snapshot, number)
+        year = years.get(number)
+        result = lookup(ctx.snapshot, f"{number} năm {year}" if year else number)
+        if not intent.cited_by and year and not result["documents"]:
+            others = lookup(ctx.snapshot, number)["documents"]
+            if others and not result["cited_by"]:
+                return _number_refusal(ctx, question, number, year, others)
+        if not intent.cited_by and result["documents"]:
+            kept = gate.keep(result["documents"], key=lambda d: d["doc_id"])
+            if not kept:
+                refused.extend(d["doc_id"] for d in result["documents"])
+                continue
+            result["documents"] = kept
+        if intent.cited_by and gate.active:  # "Chỉ thị nào của tỉnh …": prefer the citing documents that fit
+            kept = gate.keep(result["cited_by"], key=lambda c: c["doc_id"])
+            result["cited_by"] = kept or result["cited_by"]
         if intent.cited_by:
             if result["cited_by"]:
                 lines.append(
@@ -41,12 +80,20 @@ def answer_reference(ctx: AnswerContext, question: str, intent: Intent) -> Answe
         # The same number in several years: the first few are read for the answer, the rest only named.
         for i, d in enumerate(result["documents"][:MAX_NAMED_DOCUMENTS]):
             lines.extend(_document_lines(ctx, citer, question, d, passages=i < MAX_READ_DOCUMENTS))
+        if not result["documents"] and result["cited_by"] and gate.active:
+            kept = gate.keep(result["cited_by"], key=lambda c: c["doc_id"])
+            if not kept:  # only documents that fail the question's other constraints mention the number
+                refused.extend(c["doc_id"] for c in result["cited_by"])
+                continue
+            result["cited_by"] = kept
         if not result["documents"] and result["cited_by"]:
             lines.append(f"Văn bản {result['number']} chưa có trong chỉ mục; các văn bản sau có nhắc đến:")
             for c in result["cited_by"][:MAX_CITATIONS]:
                 s, e = sentence_around(citer.text(c["doc_id"]), c["start"], c["end"])
                 n = citer.cite(c["doc_id"], s, e)
                 lines.append(f"- {doc_label(citer.doc(c['doc_id']))}: {quote(citer.text(c['doc_id'], s, e))} [{n}]")
+    if not citer.citations and refused:
+        return gate.refuse("reference", refused, subject="văn bản")
     if not citer.citations:
         return Answer(
             question=question,

@@ -1,0 +1,66 @@
+"""Whether the best candidate passages answer the question at all: a logistic model over a few signals
+(best cosine, best key-term coverage, coverage of the best passage, how far the best cosine stands above
+the rest), learned from labelled questions by ``bench/bench_refusal.py`` and shipped as ``refusal.json``
+(weights, bias, threshold, and what it was trained on). Without the file, the hand-set floors of old apply.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from functools import lru_cache
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = Path(__file__).with_name("refusal.json")
+FEATURES = ("cosine", "coverage", "coverage_at_best", "cosine_gap")
+# The floors used when no model is shipped: semantically close, or covering the key terms.
+FALLBACK_COSINE = 0.873
+FALLBACK_COVERAGE = 0.35
+# Calibration runs (bench/bench_answers.py --no-refusal) answer everything and record the signals, so the
+# refusal can be learned and replayed offline.
+DISABLED = False
+
+
+def signals(units) -> dict[str, float]:
+    """The features of a ranked list of candidate passages (best first; each has .cosine, .cov)."""
+    if not units:
+        return dict.fromkeys(FEATURES, 0.0)
+    cosines = sorted((u.cosine for u in units), reverse=True)
+    best = max(units, key=lambda u: u.cosine)
+    rest = cosines[1:] or cosines
+    return {
+        "cosine": cosines[0],
+        "coverage": max(u.cov for u in units),
+        "coverage_at_best": best.cov,
+        "cosine_gap": cosines[0] - sum(rest) / len(rest),
+    }
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = MODEL_FILE) -> dict | None:
+    try:
+        model = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    if list(model.get("features", [])) != list(FEATURES):
+        logger.warning("refusal model %s has features %s, expected %s: ignored", path, model.get("features"), FEATURES)
+        return None
+    return model
+
+
+def probability(sig: dict[str, float], model: dict) -> float:
+    z = model["bias"] + sum(w * sig.get(f, 0.0) for f, w in zip(model["features"], model["weights"], strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def answers(sig: dict[str, float], model: dict | None = None) -> bool:
+    """True when the passages described by ``sig`` answer the question."""
+    if DISABLED:
+        return True
+    model = model if model is not None else load()
+    if model is None:
+        return sig["cosine"] >= FALLBACK_COSINE or sig["coverage"] >= FALLBACK_COVERAGE
+    return probability(sig, model) >= model["threshold"]
