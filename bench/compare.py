@@ -131,7 +131,7 @@ def serve_probe(queries: Path, limit: int) -> None:
     from chidao.config import load_settings
     from search.searcher import Searcher
 
-    settings = load_settings({"port": 0})
+    settings = load_settings()  # uvicorn below listens on a free port
     searcher = Searcher.open(settings)
     searcher.warm_up()
     server = uvicorn.Server(uvicorn.Config(app.create_app(settings, searcher), host="127.0.0.1", port=0))
