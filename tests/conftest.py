@@ -87,3 +87,13 @@ def scanned(tmp_path_factory) -> dict:
         "jpeg": save_jpeg(images[0], folder / "thong-bao-trang-1.jpg"),
         "tiff": save_tiff(images, folder / "thong-bao-quet.tif"),
     }
+
+
+@pytest.fixture(scope="session")
+def pw():
+    """One Playwright driver for the whole run: a second ``sync_playwright()`` started while another one
+    is alive fails ("Sync API inside the asyncio loop"), so every browser test module shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p

@@ -203,15 +203,12 @@ def servers(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
+def browser(pw):
     shutil.rmtree(DEBUG, ignore_errors=True)
     DEBUG.mkdir(parents=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
 
 
 class Visit:
@@ -410,6 +407,10 @@ def test_agency_tasks_export_to_excel_and_csv(visit, shots):
     assert "Sở Thông tin" not in page.inner_text("#cd-t-suggest")  # filtered
     field.fill("")
     page.locator("#cd-t-suggest .cd-chip", has_text="Sở Y tế").first.click()
+    # the list for "so y te" already names Sở Y tế: wait for the chip's own answer, the box filled in
+    page.wait_for_function(
+        "[...document.querySelectorAll('#cd-t-agency input, #cd-t-agency textarea')].some(e => e.value === 'Sở Y tế')"
+    )
     page.wait_for_function("document.querySelector('#cd-tasks .cd-count')?.innerText.includes('Sở Y tế')")
     rows = page.locator("#cd-tasks tbody tr")
     n = rows.count()

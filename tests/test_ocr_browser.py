@@ -86,23 +86,20 @@ def served(scanned, ocr_cache, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=2)
-        pg = context.new_page()
-        foreign: list[str] = []
-        pg.on("request", lambda r: None if r.url.startswith(served["base"]) else foreign.append(r.url))
-        pg.goto(served["base"] + "/dang-nhap")
-        pg.fill("#u", USER)
-        pg.fill("#p", PASSWORD)
-        pg.click("button[type=submit]")
-        pg.wait_for_load_state()
-        yield pg
-        assert foreign == []  # nothing but the app itself
-        browser.close()
+def page(served, pw):
+    browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=2)
+    pg = context.new_page()
+    foreign: list[str] = []
+    pg.on("request", lambda r: None if r.url.startswith(served["base"]) else foreign.append(r.url))
+    pg.goto(served["base"] + "/dang-nhap")
+    pg.fill("#u", USER)
+    pg.fill("#p", PASSWORD)
+    pg.click("button[type=submit]")
+    pg.wait_for_load_state()
+    yield pg
+    assert foreign == []  # nothing but the app itself
+    browser.close()
 
 
 def _nfc(text: str) -> str:
