@@ -103,17 +103,19 @@ def migrate(conn) -> int:
         if have is not None and have > want:
             check_schema(conn)  # raises: newer than this chidao
         have = have or 0
-        for version, path in migrations():
-            if version <= have:
-                continue
-            with conn.transaction():  # the table, the migration and its version row: all or nothing
+        pending = [(v, path) for v, path in migrations() if v > have]
+        # Every pending migration, the version table and the version rows in one transaction: a reader
+        # connecting meanwhile sees the old version or the new one, never a version in between.
+        with conn.transaction():
+            if pending:
                 conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY,"
                     " applied TIMESTAMPTZ NOT NULL)"
                 )
+            for version, path in pending:
                 conn.execute(path.read_text(encoding="utf-8"))
                 conn.execute("INSERT INTO schema_version VALUES (%s, now())", (version,))
-            logger.info("applied migration %s", path.name)
+                logger.info("applied migration %s", path.name)
         return want
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATE_LOCK,))
