@@ -4,7 +4,6 @@ changes, builds the FAISS and BM25 files and publishes by switching CURRENT atom
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import shutil
@@ -14,9 +13,21 @@ from pathlib import Path
 import numpy as np
 
 from chidao.failpoints import failpoint
-from chidao.lang.text import docnum_key
 from chidao.records import Document
 from chidao.store.cache import EmbeddingCache
+from chidao.store.docrows import (
+    ASSIGNMENT_COLUMNS,
+    CHUNK_COLUMNS,
+    CITATION_COLUMNS,
+    DOCUMENT_COLUMNS,
+    OCR_PAGE_COLUMNS,
+    assignment_rows,
+    chunk_rows,
+    citation_rows,
+    document_row,
+    insert_sql,
+    ocr_page_rows,
+)
 from chidao.store.layout import (
     CURRENT,
     DOCUMENT_TABLES,
@@ -36,10 +47,7 @@ from chidao.store.layout import (
     check_model,
     current_generation,
     read_meta,
-    text_hash,
-    words_json,
     write_failure,
-    year_in_number,
 )
 
 logger = logging.getLogger(__name__)
@@ -160,99 +168,12 @@ class IndexWriter:
 
     def add_document(self, doc: Document) -> None:
         """Store a parsed document (its chunks, citations and assignments) under ``doc.doc_id``."""
-        from chidao.store.lexical import passage_tokens
-
-        m = doc.meta
-        year = int(m.date[:4]) if m.date else year_in_number(m.number)
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.db:
-            self.db.execute(
-                "INSERT INTO documents(doc_id, source, format, number, number_key, year, type, issuer, place,"
-                " date, title, signer, text, page_starts, warnings, added_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    doc.doc_id,
-                    doc.source,
-                    doc.format,
-                    m.number,
-                    docnum_key(m.number) if m.number else None,
-                    year,
-                    m.type,
-                    m.issuer,
-                    m.place,
-                    m.date,
-                    m.title,
-                    m.signer,
-                    doc.text,
-                    json.dumps(doc.page_starts) if doc.page_starts is not None else None,
-                    json.dumps(doc.warnings, ensure_ascii=False),
-                    now,
-                ),
-            )
-            self.db.executemany(
-                'INSERT INTO chunks(chunk_id, doc_id, ordinal, section, start, "end", page, page_end,'
-                " embed_hash, tokens) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        c.chunk_id,
-                        doc.doc_id,
-                        c.ordinal,
-                        c.section,
-                        c.start,
-                        c.end,
-                        c.page,
-                        c.page_end,
-                        text_hash(c.embed_text),
-                        " ".join(passage_tokens(c.embed_text)),
-                    )
-                    for c in doc.chunks
-                ],
-            )
-            self.db.executemany(
-                'INSERT INTO citations(doc_id, number, key, year, type, date, context, start, "end")'
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (doc.doc_id, r.number, r.key, r.year, r.type, r.date, r.context, r.start, r.end)
-                    for r in doc.references
-                ],
-            )
-            self.db.executemany(
-                "INSERT INTO assignments(doc_id, agency, agency_text, role, task, deadline, section, start,"
-                ' "end") VALUES (?,?,?,?,?,?,?,?,?)',
-                [
-                    (
-                        doc.doc_id,
-                        a.agency,
-                        a.agency_text,
-                        a.role,
-                        a.task,
-                        a.deadline,
-                        a.section,
-                        a.start,
-                        a.end,
-                    )
-                    for a in doc.assignments
-                ],
-            )
-            self.db.executemany(
-                "INSERT INTO ocr_pages(doc_id, page, width, height, confidence, valid_share, low_quality, angle,"
-                " words, image) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        doc.doc_id,
-                        p.page,
-                        p.width,
-                        p.height,
-                        p.confidence,
-                        p.valid_share,
-                        int(p.low_quality),
-                        p.angle,
-                        words_json(p),
-                        p.image,
-                    )
-                    for p in doc.ocr_pages
-                ],
-            )
+            self.db.execute(insert_sql("documents", DOCUMENT_COLUMNS, "?"), document_row(doc))
+            self.db.executemany(insert_sql("chunks", CHUNK_COLUMNS, "?"), [row for row, _ in chunk_rows(doc)])
+            self.db.executemany(insert_sql("citations", CITATION_COLUMNS, "?"), citation_rows(doc))
+            self.db.executemany(insert_sql("assignments", ASSIGNMENT_COLUMNS, "?"), assignment_rows(doc))
+            self.db.executemany(insert_sql("ocr_pages", OCR_PAGE_COLUMNS, "?"), ocr_page_rows(doc))
         self.changed = True
 
     def link_source(self, path: str, source: str, doc_id: str, file_hash: str, size: int, mtime: float) -> None:

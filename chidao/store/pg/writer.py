@@ -10,8 +10,6 @@ Embeddings are cached in their own autocommitted rows, so the next worker does n
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import time
 from collections import Counter
@@ -19,9 +17,21 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from chidao.lang.text import docnum_key
 from chidao.records import Document
-from chidao.store.layout import IndexMeta, check_model, text_hash, words_json, year_in_number
+from chidao.store.docrows import (
+    ASSIGNMENT_COLUMNS,
+    CHUNK_COLUMNS,
+    CITATION_COLUMNS,
+    DOCUMENT_COLUMNS,
+    OCR_PAGE_COLUMNS,
+    assignment_rows,
+    chunk_rows,
+    citation_rows,
+    document_row,
+    insert_sql,
+    ocr_page_rows,
+)
+from chidao.store.layout import IndexMeta, check_model
 from chidao.store.pg.schema import connect, migrate
 from chidao.store.pg.snapshot import vector_literal
 
@@ -111,97 +121,25 @@ class Claim:
 
     def add_document(self, doc: Document, vectors: np.ndarray) -> bool:
         """Store a document with its chunk vectors; False when a document of the same content exists."""
-        from chidao.store.lexical import passage_tokens
-
-        m = doc.meta
-        year = int(m.date[:4]) if m.date else year_in_number(m.number)
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         cur = self._tx.execute(
-            "INSERT INTO documents(doc_id, source, format, number, number_key, year, type, issuer, place,"
-            " date, title, signer, text, page_starts, warnings, added_at)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (doc_id) DO NOTHING",
-            (
-                doc.doc_id,
-                doc.source,
-                doc.format,
-                m.number,
-                docnum_key(m.number) if m.number else None,
-                year,
-                m.type,
-                m.issuer,
-                m.place,
-                m.date,
-                m.title,
-                m.signer,
-                doc.text,
-                json.dumps(doc.page_starts) if doc.page_starts is not None else None,
-                json.dumps(doc.warnings, ensure_ascii=False),
-                now,
-            ),
+            insert_sql("documents", DOCUMENT_COLUMNS, "%s") + " ON CONFLICT (doc_id) DO NOTHING", document_row(doc)
         )
         if cur.rowcount == 0:
             return False
+        columns = (*CHUNK_COLUMNS, "length", "embedding")
+        values = ",".join(["%s"] * (len(columns) - 1)) + ",%s::vector"
+        chunk_sql = insert_sql("chunks", columns, "%s", values) + " RETURNING id"
         postings = []
-        for c, vec in zip(doc.chunks, vectors, strict=True):
-            tokens = passage_tokens(c.embed_text)
-            chunk_row = self._tx.execute(
-                'INSERT INTO chunks(chunk_id, doc_id, ordinal, section, start, "end", page, page_end, embed_hash,'
-                " tokens, length, embedding) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::vector) RETURNING id",
-                (
-                    c.chunk_id,
-                    doc.doc_id,
-                    c.ordinal,
-                    c.section,
-                    c.start,
-                    c.end,
-                    c.page,
-                    c.page_end,
-                    text_hash(c.embed_text),
-                    " ".join(tokens),
-                    len(tokens),
-                    vector_literal(vec),
-                ),
-            ).fetchone()
-            postings.extend((t, chunk_row[0], n) for t, n in Counter(tokens).items())
+        for (row, tokens), vec in zip(chunk_rows(doc), vectors, strict=True):
+            chunk_id = self._tx.execute(chunk_sql, (*row, len(tokens), vector_literal(vec))).fetchone()[0]
+            postings.extend((t, chunk_id, n) for t, n in Counter(tokens).items())
         with self._tx.cursor() as cur, cur.copy("COPY postings(term, chunk_id, tf) FROM STDIN") as copy:
             for row in postings:
                 copy.write_row(row)
         with self._tx.cursor() as cur:
-            cur.executemany(
-                'INSERT INTO citations(doc_id, number, key, year, type, date, context, start, "end")'
-                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                [
-                    (doc.doc_id, r.number, r.key, r.year, r.type, r.date, r.context, r.start, r.end)
-                    for r in doc.references
-                ],
-            )
-            cur.executemany(
-                "INSERT INTO assignments(doc_id, agency, agency_text, role, task, deadline, section, start,"
-                ' "end") VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)',
-                [
-                    (doc.doc_id, a.agency, a.agency_text, a.role, a.task, a.deadline, a.section, a.start, a.end)
-                    for a in doc.assignments
-                ],
-            )
-            cur.executemany(
-                "INSERT INTO ocr_pages(doc_id, page, width, height, confidence, valid_share, low_quality, angle,"
-                " words, image) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                [
-                    (
-                        doc.doc_id,
-                        p.page,
-                        p.width,
-                        p.height,
-                        p.confidence,
-                        p.valid_share,
-                        int(p.low_quality),
-                        p.angle,
-                        words_json(p),
-                        p.image,
-                    )
-                    for p in doc.ocr_pages
-                ],
-            )
+            cur.executemany(insert_sql("citations", CITATION_COLUMNS, "%s"), citation_rows(doc))
+            cur.executemany(insert_sql("assignments", ASSIGNMENT_COLUMNS, "%s"), assignment_rows(doc))
+            cur.executemany(insert_sql("ocr_pages", OCR_PAGE_COLUMNS, "%s"), ocr_page_rows(doc))
         return True
 
     def link_source(self, path: str, source: str, doc_id: str, file_hash: str, size: int, mtime: float) -> None:
