@@ -1,10 +1,11 @@
 """Administrative synonyms and abbreviations of Vietnamese, for expanding a query on the lexical side.
 
 Each group lists forms of one notion: an abbreviation and its spelling-out ("THCS" = "trung học cơ sở"),
-or an everyday wording and the administrative term for it ("cấp hai" for THCS, "khí thở" for ô xy y tế,
-"nhờn thuốc" for kháng thuốc, "heo" for lợn). A query naming one form is expanded with the others, which
-the searcher scores at a lower weight than the query's own words. The groups are general vocabulary of
-administrative documents, matched on accent-folded whole words.
+spelling variants ("ô xy", "oxy"), or a common wording and the administrative term for it ("heo" for lợn).
+A query naming one form is expanded with the others, which the searcher scores at a lower weight than the
+query's own words. The groups are general vocabulary of administrative documents, matched on
+accent-folded whole words; none is taken from an evaluation question (the issue's own paraphrase examples
+and pages2-dev's question wordings were removed for that reason).
 """
 
 from __future__ import annotations
@@ -42,11 +43,9 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("TT&TT", "TTTT", "thông tin và truyền thông"),
     ("CNTT", "công nghệ thông tin"),
     # subjects
-    ("THCS", "trung học cơ sở", "cấp hai", "cấp 2"),
-    ("THPT", "trung học phổ thông", "cấp ba", "cấp 3"),
-    ("tiểu học", "cấp một", "cấp 1"),
+    ("THCS", "trung học cơ sở"),
+    ("THPT", "trung học phổ thông"),
     ("mầm non", "mẫu giáo", "nhà trẻ"),
-    ("học sinh", "đi học"),
     ("giáo viên", "nhà giáo", "thầy cô"),
     ("NSNN", "ngân sách nhà nước"),
     ("XDCB", "xây dựng cơ bản"),
@@ -70,34 +69,30 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("CPI", "chỉ số giá tiêu dùng"),
     ("GDP", "tổng sản phẩm trong nước"),
     ("GRDP", "tổng sản phẩm trên địa bàn"),
-    ("ô xy", "oxy", "ôxy", "khí thở", "khí y tế"),
-    ("kháng thuốc", "nhờn thuốc", "kháng kháng sinh"),
+    ("ô xy", "oxy", "ôxy"),
     ("vắc xin", "vaccine", "vacxin", "tiêm phòng", "tiêm chủng"),
     ("lợn", "heo"),
     ("gia cầm", "gà vịt"),
     ("gia súc", "trâu bò"),
-    ("hộ nghèo", "nhà nghèo", "người nghèo"),
-    ("hộ cận nghèo", "gần nghèo"),
+    ("hộ nghèo", "người nghèo"),
     ("người cao tuổi", "người già"),
     ("phụ nữ", "chị em", "bình đẳng giới"),
     ("trẻ em", "trẻ nhỏ", "con trẻ"),
     ("người lao động", "công nhân"),
-    ("kinh phí", "tiền", "vốn", "ngân sách"),
-    ("đề nghị", "xin", "kiến nghị"),
-    ("hỗ trợ", "cấp thêm", "giúp đỡ"),
+    ("kinh phí", "vốn", "ngân sách"),
+    ("đề nghị", "kiến nghị"),
+    ("hỗ trợ", "giúp đỡ"),
     ("chất thải", "rác"),
-    ("hạn hán", "nắng hạn", "khô hạn"),
+    ("hạn hán", "khô hạn"),
     ("thiên tai", "bão lũ", "mưa bão"),
     ("ngập lụt", "lũ lụt"),
     ("tiết kiệm năng lượng", "tiết kiệm điện"),
     ("lãng phí", "phung phí"),
-    ("tài sản công", "tài sản nhà nước", "trụ sở", "xe công"),
+    ("tài sản công", "tài sản nhà nước"),
     ("phòng chống dịch", "phòng dịch", "chống dịch"),
     ("nhân dân", "người dân", "dân"),
     ("cán bộ công chức", "cán bộ", "công chức"),
-    ("xuất khẩu", "bán ra nước ngoài"),
     ("khen thưởng", "khen"),
-    ("rà soát", "kiểm tra lại"),
     ("tuyên truyền", "phổ biến"),
     ("bệnh viện", "cơ sở khám chữa bệnh", "cơ sở y tế"),
 )
