@@ -11,7 +11,14 @@ in a real collection of that size). Both stores get exactly the same rows:
 
 - file store: the FAISS flat index and the bm25s index that a published generation loads (in process);
 - PostgreSQL: chunks with a pgvector column and its HNSW index, postings (BM25 term statistics), loaded
-  by COPY into a fresh database (a PostgreSQL 16 + pgvector started by pgserver unless --pg-url).
+  into a fresh database (a PostgreSQL 16 + pgvector started by pgserver unless --pg-url) as a bulk load is
+  done: binary COPY, keys and secondary indexes made after the rows, the HNSW index built last with
+  ``--hnsw-memory`` of maintenance_work_mem and ``--workers`` parallel workers (chidao/store/pg/synthetic.py).
+
+HNSW is approximate: its recall@10 against the exact nearest chunks (numpy over the same vectors) is
+printed for several ``hnsw.ef_search`` values, and recall@100 at the setting chidao searches with
+(EF_SEARCH in chidao/store/pg/snapshot.py, 100 candidates), so a fast but lossy index is not taken for an
+equal one. The file store's flat FAISS index is exact.
 
 Per query (the dev set's queries: their real tokens; their vectors are source vectors with noise), the
 store's part of one search is timed: BM25 over every chunk, the 100 nearest chunks, the candidates'
@@ -32,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 CANDIDATES = 100
+EF_VALUES = (40, 100, 200, 400)
 
 
 def rss_mb() -> float:
@@ -106,6 +114,37 @@ def measure(name: str, dense, lexical, queries: list[list[str]], qvecs: np.ndarr
     return out
 
 
+def exact_top(vecs: np.ndarray, qvecs: np.ndarray, k: int) -> list[np.ndarray]:
+    """Ids (1-based, as loaded) of the exact k nearest chunks of each query, by cosine (unit vectors)."""
+    out = []
+    for start in range(0, len(qvecs), 32):
+        sims = vecs @ qvecs[start : start + 32].T
+        for col in sims.T:
+            top = np.argpartition(-col, k)[:k]
+            out.append(top + 1)
+    return out
+
+
+def hnsw_recall(conn, qvecs: np.ndarray, exact10: list[np.ndarray], exact100: list[np.ndarray]) -> None:
+    """Recall of pgvector's HNSW search against the exact nearest chunks, for several ef_search."""
+    from chidao.store.pg.snapshot import EF_SEARCH, vector_literal
+
+    sql = "SELECT id FROM chunks ORDER BY embedding <=> %s::vector LIMIT %s"
+    parts = []
+    for ef in sorted({*EF_VALUES, EF_SEARCH}):
+        conn.execute(f"SET hnsw.ef_search = {ef}")
+        t = time.perf_counter()
+        got = [{r[0] for r in conn.execute(sql, (vector_literal(q), 10))} for q in qvecs]
+        ms = (time.perf_counter() - t) * 1000 / len(qvecs)
+        recall = np.mean([len(g & set(e.tolist())) / 10 for g, e in zip(got, exact10, strict=True)])
+        parts.append(f"ef {ef}: {recall:.3f} ({ms:.1f} ms)")
+    conn.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
+    got = [{r[0] for r in conn.execute(sql, (vector_literal(q), CANDIDATES))} for q in qvecs]
+    r100 = np.mean([len(g & set(e.tolist())) / CANDIDATES for g, e in zip(got, exact100, strict=True)])
+    print("  postgresql  HNSW recall@10 vs exact  " + ", ".join(parts))
+    print(f"  postgresql  HNSW recall@{CANDIDATES} at chidao's ef_search {EF_SEARCH}: {r100:.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--from", dest="source", type=Path, required=True, help="a file index built by chidao ingest")
@@ -114,6 +153,8 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=100, help="BM25 tokens kept per synthetic chunk")
     ap.add_argument("--pg-url", help="a PostgreSQL server with pgvector (default: start one with pgserver)")
     ap.add_argument("--stores", default="file,postgresql")
+    ap.add_argument("--hnsw-memory", default="2GB", help="maintenance_work_mem for the index builds")
+    ap.add_argument("--workers", type=int, default=1, help="max_parallel_maintenance_workers (cores - 1)")
     args = ap.parse_args()
 
     from chidao.store.dense import DenseIndex
@@ -144,7 +185,7 @@ def main() -> None:
         for n in [int(s) for s in args.sizes.split(",")]:
             t = time.perf_counter()
             vecs, toks = grow(src_vecs, src_tokens, n, args.tokens)
-            print(f"\n{n} chunks (rows made in {time.perf_counter() - t:.0f} s)")
+            print(f"\n{n} chunks (rows made in {time.perf_counter() - t:.0f} s)", flush=True)
             ids = np.arange(1, n + 1, dtype=np.int64)
             if "file" in stores:
                 before = rss_mb()
@@ -162,14 +203,25 @@ def main() -> None:
 
                 url = _fresh_database(server, f"chidao_bench_{n}")
                 t = time.perf_counter()
-                load_synthetic(url, "synthetic", vecs, toks)
+                steps = load_synthetic(
+                    url,
+                    "synthetic",
+                    vecs,
+                    toks,
+                    memory=args.hnsw_memory,
+                    workers=args.workers,
+                    log=lambda m: print(f"  postgresql  {m}", flush=True),
+                )
                 print(
-                    f"  postgresql  loaded + HNSW built in {time.perf_counter() - t:6.1f} s;"
+                    f"  postgresql  loaded + HNSW built in {time.perf_counter() - t:6.1f} s"
+                    f" ({', '.join(f'{k} {v:.0f} s' for k, v in steps.items())});"
                     f" database {database_bytes(url) / 2**20:,.0f} MB on disk"
                 )
                 before = rss_mb()
-                snap = PgStore(url).open_snapshot()
+                store = PgStore(url)
+                snap = store.open_snapshot()
                 measure("postgresql", snap.dense, snap.lexical, qtokens, qvecs)
+                hnsw_recall(store.conn(), qvecs, exact_top(vecs, qvecs, 10), exact_top(vecs, qvecs, CANDIDATES))
                 pss = server_pss_mb(data_dir)
                 print(
                     f"  postgresql  client RSS +{rss_mb() - before:,.0f} MB"
