@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from chidao.config import load_settings
-from chidao.store.followup import FollowupStore
+from chidao.store.factory import open_marks
 from search.board import board, counts
 from search.searcher import Searcher
 
@@ -28,7 +28,7 @@ from search.searcher import Searcher
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="*", type=Path)
-    ap.add_argument("--index", type=Path, help="an existing index (default: ingest PATHS into a temporary one)")
+    ap.add_argument("--index", help="an existing index, folder or postgresql://… (default: a temporary one of PATHS)")
     ap.add_argument("--as-of", default=dt.date.today().isoformat())
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
@@ -49,7 +49,7 @@ def main() -> None:
     try:
         searcher = Searcher.open(settings)
         as_of = dt.date.fromisoformat(args.as_of)
-        marks = FollowupStore(settings.index)
+        marks = open_marks(settings.index)
         times = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()

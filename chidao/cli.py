@@ -31,17 +31,6 @@ def _settings(index: str | None, **overrides: Any) -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
-def _marks_stored_here(settings: Settings) -> None:
-    """Follow-up marks live in <index>/followup.sqlite; a postgresql:// index has no table for them yet."""
-    from chidao.store.factory import is_url
-
-    if is_url(settings.index):
-        raise click.ClickException(
-            "Chỉ mục PostgreSQL chưa lưu được dấu theo dõi nhiệm vụ (hoàn thành / mở lại); hãy dùng chỉ mục thư mục "
-            "cho việc này. (follow-up marks are not stored in a postgresql:// index yet)"
-        )
-
-
 def _emit(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -239,7 +228,7 @@ STATUS_CHOICES = ["trong_han", "sap_den_han", "qua_han", "khong_thoi_han", "hoan
 def tasks(agency, since, until, role, as_of, status, issuer, ics, xlsx, index, as_json) -> None:
     """Tasks assigned to an agency across all documents, newest first (all tasks without AGENCY), with their
     deadline, status as of a day and evidence of follow-up."""
-    from chidao.store.followup import FollowupStore
+    from chidao.store.factory import open_marks
     from search.board import counts_by_agency, tasks_board
 
     settings = _settings(index)
@@ -249,7 +238,7 @@ def tasks(agency, since, until, role, as_of, status, issuer, ics, xlsx, index, a
         result = tasks_board(
             snap,
             searcher.canon,
-            FollowupStore(settings.index),
+            open_marks(settings.index),
             agency,
             as_of=day,
             since=since,
@@ -309,15 +298,14 @@ def _task_or_fail(settings: Settings, tid: str):
 @index_option
 @json_option
 def done(task_id, note, by, doc_number, done_on, index, as_json) -> None:
-    """Mark a task done (kept in <index>/followup.sqlite, with its history)."""
+    """Mark a task done (kept beside the index, or in its database, with its history)."""
     import getpass
 
-    from chidao.store.followup import FollowupStore
+    from chidao.store.factory import open_marks
 
     settings = _settings(index)
-    _marks_stored_here(settings)
     row = _task_or_fail(settings, task_id)
-    event = FollowupStore(settings.index).mark_done(
+    event = open_marks(settings.index).mark_done(
         task_id,
         by=by or getpass.getuser(),
         note=note,
@@ -343,12 +331,11 @@ def reopen(task_id, note, by, index, as_json) -> None:
     """Open a task marked done again (the done mark stays in the history)."""
     import getpass
 
-    from chidao.store.followup import FollowupStore
+    from chidao.store.factory import open_marks
 
     settings = _settings(index)
     row = _task_or_fail(settings, task_id)
-    _marks_stored_here(settings)
-    store = FollowupStore(settings.index)
+    store = open_marks(settings.index)
     mark = store.current().get(task_id)
     if mark is None or not mark.done:
         raise click.ClickException(f"Nhiệm vụ {task_id} chưa được đánh dấu hoàn thành. (task {task_id} is not done)")

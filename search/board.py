@@ -29,7 +29,7 @@ from chidao.lang.deadlines import Deadline, task_deadline
 from chidao.lang.references import TYPE_WORDS
 from chidao.lang.text import folded_syllables
 from chidao.store import Snapshot
-from chidao.store.followup import FollowupStore, MarkEvent, task_id
+from chidao.store.followup import MarkEvent, MarkStore, task_id
 from chidao.store.rows import AssignmentRow
 from search.searcher import _issuer_key
 from search.tasks import TASK_FIELDS, agency_names
@@ -334,7 +334,7 @@ def _done_dict(mark: MarkEvent | None, on_time: bool | None) -> dict[str, Any] |
 def board(
     snap: Snapshot | None,
     canon: AgencyCanon,
-    marks: FollowupStore,
+    marks: MarkStore,
     agency: str | None = None,
     *,
     as_of: dt.date | None = None,
@@ -409,7 +409,7 @@ def board(
 def tasks_board(
     snap: Snapshot | None,
     canon: AgencyCanon,
-    marks: FollowupStore,
+    marks: MarkStore,
     agency: str | None = None,
     *,
     as_of: dt.date | None = None,

@@ -1,5 +1,6 @@
 """The PostgreSQL store against the file store, on a real PostgreSQL with pgvector (pgserver):
-the same CLI JSON for ingest/search/ask/refs/tasks/docs, the same BM25 scores, and the store's errors."""
+the same CLI JSON for ingest/search/ask/refs/tasks/docs, the same BM25 scores, the same follow-up marks
+(done / reopen / the board, append-only, seen by every reader), and the store's errors."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from board_corpus import NOTICE_NUMBER, write_board_corpus
 from conftest import build_small_corpus
 from pgfixture import pg_server, pg_url  # noqa: F401 - fixtures
 
@@ -34,8 +36,8 @@ def cli_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def chidao(env: dict[str, str], index: str, *args: str) -> dict:
-    proc = subprocess.run(
+def chidao_run(env: dict[str, str], index: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-m", "chidao.cli", *args, "--index", index, "--json"],
         cwd=ROOT,
         env=env,
@@ -43,6 +45,10 @@ def chidao(env: dict[str, str], index: str, *args: str) -> dict:
         text=True,
         timeout=300,
     )
+
+
+def chidao(env: dict[str, str], index: str, *args: str) -> dict:
+    proc = chidao_run(env, index, *args)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -70,6 +76,18 @@ def both_stores(tmp_path: Path, pg_url: str):  # noqa: F811
     folder = str(tmp_path / "index")
     reports = {index: chidao(env, index, "ingest", str(corpus)) for index in (folder, pg_url)}
     return env, folder, pg_url, reports
+
+
+@pytest.fixture
+def board_stores(tmp_path: Path, pg_url: str):  # noqa: F811
+    """The board's corpus (a notice with dated tasks, a report, a follow-up notice) ingested by the CLI into
+    a folder and into a database: (env, folder, url)."""
+    docs = write_board_corpus(tmp_path / "docs")
+    env = cli_env(tmp_path)
+    folder = str(tmp_path / "index")
+    for index in (folder, pg_url):
+        assert chidao(env, index, "ingest", str(docs))["added"] == 3
+    return env, folder, pg_url
 
 
 def test_cli_round_trip_matches_the_file_store(both_stores) -> None:
@@ -205,3 +223,143 @@ def test_delete_and_rebuild_seen_by_a_long_lived_reader(pg_url: str, tmp_path: P
     report = ingest_paths([docs], settings, rebuild=True)
     assert report.added == 2 and report.embedded == 0  # the embedding cache survives a rebuild
     assert reader.search("thiên tai", k=1)[0].number == "12/CT-UBND"
+
+
+# ---------------------------------------------------------------- follow-up marks
+
+
+def _same_event(file_event: dict, pg_event: dict) -> None:
+    """The same JSON event from both stores: same keys and types, same values but the time of the mark."""
+    import datetime as dt
+
+    assert list(pg_event) == list(file_event)
+    for key, value in file_event.items():
+        assert type(pg_event[key]) is type(value), key
+        if key != "at":
+            assert pg_event[key] == value, key
+    for event in (file_event, pg_event):
+        at = dt.datetime.fromisoformat(event["at"])
+        assert at.utcoffset() == dt.timedelta(0) and at.microsecond == 0 and event["at"].endswith("+00:00")
+
+
+def _same_board(file_board: dict, pg_board: dict) -> None:
+    """The same `tasks --json` from both stores; a mark's time ("at") differs by when each was made."""
+
+    def without_at(obj):
+        if isinstance(obj, dict):
+            return {k: without_at(v) for k, v in obj.items() if k != "at" or not isinstance(v, str)}
+        if isinstance(obj, list):
+            return [without_at(x) for x in obj]
+        return obj
+
+    _scores_close(without_at(file_board), without_at(pg_board))
+
+
+def test_done_reopen_and_the_board_match_the_file_store(board_stores) -> None:
+    from chidao.store.factory import open_marks
+
+    env, folder, url = board_stores
+    as_of = ("--as-of", "2025-03-25")
+    board = {index: chidao(env, index, "tasks", *as_of) for index in (folder, url)}
+    _scores_close(board[folder], board[url])
+    lead = next(a for a in board[url]["assignments"] if a["agency"] == "Sở Y tế" and a["number"] == NOTICE_NUMBER)
+    tid = lead["task_id"]
+    assert lead["done"] is None and lead["status"] == "sap_den_han"
+
+    reader = open_marks(url)  # a long-lived reader with its own connection, opened before any mark
+    assert reader.current() == {} and reader.history() == []
+    refused = chidao_run(env, url, "reopen", tid)  # not done yet: refused on a database as in a folder
+    assert refused.returncode == 1 and "chưa được đánh dấu hoàn thành" in refused.stderr
+
+    mark = ("--by", "Nguyễn Văn Á", "--note", "Đã báo cáo đủ", "--doc", "120/BC-SYT", "--on", "2025-03-28")
+    done = {index: chidao(env, index, "done", tid, *mark) for index in (folder, url)}
+    _same_event(done[folder], done[url])
+    assert done[url]["action"] == "done" and done[url]["by"] == "Nguyễn Văn Á" and done[url]["done_on"] == "2025-03-28"
+    assert done[url]["agency"] == "Sở Y tế" and done[url]["doc_number"] == "120/BC-SYT"
+
+    # Another process (a new CLI run) and the long-lived reader both see the mark.
+    finished = {index: chidao(env, index, "tasks", "--status", "hoan_thanh", *as_of) for index in (folder, url)}
+    _same_board(finished[folder], finished[url])
+    ids = {a["task_id"] for a in finished[url]["assignments"]}
+    assert tid in ids and finished[url]["assignments"]
+    item = next(a for a in finished[url]["assignments"] if a["task_id"] == tid)
+    assert item["done"]["by"] == "Nguyễn Văn Á" and item["done"]["on_time"] is True
+    assert item["done"]["at"] == done[url]["at"]
+    assert reader.current()[tid].done and reader.current()[tid].note == "Đã báo cáo đủ"
+    by_accentless = chidao(env, url, "tasks", "so y te", "--status", "hoan_thanh", *as_of)
+    assert tid in {a["task_id"] for a in by_accentless["assignments"]}
+
+    # The marks live outside what --rebuild truncates.
+    assert chidao(env, url, "ingest", "--rebuild", str(Path(folder).parent / "docs"))["added"] == 3
+    assert tid in {a["task_id"] for a in chidao(env, url, "tasks", "--status", "hoan_thanh", *as_of)["assignments"]}
+
+    reopened = {
+        index: chidao(env, index, "reopen", tid, "--by", "Trần Thị B", "--note", "Thiếu số liệu")
+        for index in (folder, url)
+    }
+    _same_event(reopened[folder], reopened[url])
+    assert reopened[url]["action"] == "reopen" and reopened[url]["id"] == 2 and reopened[url]["done_on"] is None
+    after = {index: chidao(env, index, "tasks", *as_of) for index in (folder, url)}
+    _same_board(after[folder], after[url])
+    assert next(a for a in after[url]["assignments"] if a["task_id"] == tid)["done"] is None
+    assert [e.action for e in reader.history(tid)] == ["done", "reopen"] and not reader.current()[tid].done
+    again = chidao_run(env, url, "reopen", tid)
+    assert again.returncode == 1 and "chưa được đánh dấu hoàn thành" in again.stderr
+    unknown = chidao_run(env, url, "done", "t000000000000000")
+    assert unknown.returncode == 1 and "Không tìm thấy nhiệm vụ" in unknown.stderr
+    assert len(reader.history()) == 2  # the refused commands appended nothing
+
+
+def test_marks_table_is_append_only(pg_url: str) -> None:  # noqa: F811
+    import psycopg
+
+    from chidao.store.factory import open_marks
+    from chidao.store.pg.schema import connect, migrate
+
+    marks = open_marks(pg_url)
+    assert marks.current() == {}  # a database without an index has no marks (and reading creates nothing)
+    with pytest.raises(IndexStateError, match="chidao ingest"):
+        marks.mark_done("t1")
+    with connect(pg_url) as conn:
+        migrate(conn)
+    marks.mark_done("t1", by="Nguyễn Văn A", note="Đã xong", doc_number="120/BC-SYT", agency="Sở Y tế")
+    marks.reopen("t1", by="Trần Thị B")
+    marks.mark_done("t2", by="Lê C")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for sql in (
+            "UPDATE followup_history SET note = 'sửa'",
+            "DELETE FROM followup_history WHERE task_id = 't1'",
+            "TRUNCATE followup_history",
+        ):
+            with pytest.raises(psycopg.errors.RestrictViolation, match="append-only"):
+                conn.execute(sql)
+    history = marks.history()
+    assert [(e.task_id, e.action) for e in history] == [("t1", "done"), ("t1", "reopen"), ("t2", "done")]
+    assert history[0].note == "Đã xong" and history[0].agency == "Sở Y tế"
+    current = marks.current()
+    assert not current["t1"].done and current["t1"].by == "Trần Thị B" and current["t2"].done
+
+
+def test_board_tab_marks_on_a_database(board_stores, tmp_path: Path) -> None:
+    """The web board's "done" and "reopen" buttons (their handlers) on a postgresql:// index."""
+    from chidao.store.factory import open_marks
+    from search.searcher import Searcher
+    from webui.backend import Backend
+    from webui.board import BoardBackend
+
+    env, _, url = board_stores
+    settings = Settings(index=url, encoder="hashing", model=MODEL, cache_dir=tmp_path / "cache")
+    tab = BoardBackend(Backend(settings, Searcher.open(settings)))
+    tid = next(
+        a["task_id"]
+        for a in chidao(env, url, "tasks", "Sở Y tế", "--as-of", "2025-03-25")["assignments"]
+        if a["number"] == NOTICE_NUMBER and a["role"] != "phối hợp"
+    )
+    assert "Đã đánh dấu hoàn thành" in tab.mark_done(tid, "Xong", "120/BC-SYT", "28/03/2025", "chuyen-vien")
+    mark = open_marks(url).current()[tid]
+    assert (mark.by, mark.done_on, mark.doc_number) == ("chuyen-vien", "2025-03-28", "120/BC-SYT")
+    page, _, _ = tab.view("", "hoan_thanh", "", "", "", "25/03/2025")
+    assert f'data-task="{tid}"' in page
+    assert "Đã mở lại" in tab.reopen(tid, "chuyen-vien")
+    assert "chưa được đánh dấu" in tab.reopen(tid, "chuyen-vien")
+    assert not (Path.cwd() / "postgresql:").exists()  # no folder named after the URL

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from chidao.lang.text import fold, nfc
-from chidao.store.followup import FollowupStore
+from chidao.store.factory import open_marks
 from search.board import board, counts_by_agency, find_task
 from search.board_export import board_ics, short, write_board_xlsx
 from webui import with_hints
@@ -43,7 +43,7 @@ class BoardBackend:
         self.settings = backend.settings
         self.searcher = backend.searcher
         self.export_dir = Path(backend.export_dir)
-        self.marks = FollowupStore(Path(backend.settings.index))
+        self.marks = open_marks(backend.settings.index)  # the folder's followup.sqlite or the database's table
 
     def choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(agency choices, issuer choices) for the filters."""

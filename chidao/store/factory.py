@@ -5,7 +5,8 @@ Both stores give the same reader side: ``pointer()`` (what readers are at; it mo
 is published), ``meta()``, ``open_snapshot()`` returning an object with the typed reads of
 ``ManifestReads`` plus ``.meta``, ``.dense`` (``search``, ``vectors``) and ``.lexical`` (``ids``,
 ``scores``, ``rows``, ``idf``). Writers differ in how they publish (one generation switched atomically,
-or one transaction per document) and say so with ``kind``.
+or one transaction per document) and say so with ``kind``. ``marks()`` gives the index's follow-up marks
+(``MarkStore``): ``<index>/followup.sqlite`` for a folder, the ``followup_history`` table for a database.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from chidao.config import ConfigError
+from chidao.store.followup import FollowupStore, MarkStore
 from chidao.store.layout import CURRENT, IndexMeta, read_meta
 from chidao.store.snapshot import Snapshot, open_snapshot
 from chidao.store.writer import IndexWriter
@@ -63,6 +65,9 @@ class FileStore:
     def writer(self, model: str, *, rebuild: bool = False, lock_timeout: float = 0.0) -> IndexWriter:
         return IndexWriter(self.root, model, rebuild=rebuild, lock_timeout=lock_timeout)
 
+    def marks(self) -> FollowupStore:
+        return FollowupStore(self.root)
+
 
 def uploads_folder(index: Path | str, cache_dir: Path) -> Path:
     """Where the web UI keeps uploaded files: ``<index>/uploads`` for an index folder, ``<cache_dir>/uploads``
@@ -85,3 +90,8 @@ def open_store(index: Path | str):
     from chidao.store.pg import PgStore
 
     return PgStore(str(index))
+
+
+def open_marks(index: Path | str) -> MarkStore:
+    """The follow-up marks of the index named by the ``index`` setting (see ``open_store``)."""
+    return open_store(index).marks()

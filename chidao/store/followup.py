@@ -9,6 +9,10 @@ Tasks are named by ``task_id(doc_id, agency, task)``: a hash of the assigning do
 hash of the normalised text), the agency's folded key and the task text. It does not depend on row ids or
 generations, so a mark survives re-ingest, ``ingest --rebuild`` and the deletion of other documents; it goes
 away from the board (but not from the history) only when the document's text itself changes.
+
+``MarkStore`` is what the CLI, the board and the web UI use; ``FollowupStore`` is the folder's, and
+``chidao/store/pg/followup.py`` keeps the same history in a PostgreSQL index (``open_store(index).marks()``
+picks the one of the index).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from chidao.lang.text import collapse_spaces, fold, nfc
 
@@ -78,6 +83,34 @@ class MarkEvent:
         return {k: getattr(self, k) for k in _COLUMNS.split(", ")}
 
 
+class MarkStore(Protocol):
+    """The follow-up marks of one index, whatever holds them (append-only; a task's state is its latest event)."""
+
+    def mark_done(
+        self,
+        task: str,
+        *,
+        by: str | None = None,
+        note: str | None = None,
+        doc_number: str | None = None,
+        done_on: dt.date | None = None,
+        doc_id: str | None = None,
+        agency: str | None = None,
+        text: str | None = None,
+    ) -> MarkEvent: ...
+
+    def reopen(self, task: str, *, by: str | None = None, note: str | None = None) -> MarkEvent: ...
+
+    def current(self) -> dict[str, MarkEvent]: ...
+
+    def history(self, task: str | None = None) -> list[MarkEvent]: ...
+
+
+def now_utc() -> str:
+    """The time of a mark: ISO date-time in UTC, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
 class FollowupStore:
     """The marks of one index folder. Every call opens its own short connection (safe across threads)."""
 
@@ -99,7 +132,7 @@ class FollowupStore:
             conn.close()
 
     def _append(self, tid: str, action: str, **values: str | None) -> MarkEvent:
-        at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        at = now_utc()
         cols = ["task_id", "action", "at", *values]
         with self._connect(write=True) as conn:
             cur = conn.execute(

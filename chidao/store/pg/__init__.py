@@ -6,11 +6,12 @@ from __future__ import annotations
 import threading
 
 from chidao.store.layout import IndexMeta
+from chidao.store.pg.followup import PgFollowupStore
 from chidao.store.pg.schema import check_schema, connect, installed_version, redact
 from chidao.store.pg.snapshot import EF_SEARCH, PgSnapshot
 from chidao.store.pg.writer import PgWriter, read_meta
 
-__all__ = ["PgSnapshot", "PgStore", "PgWriter"]
+__all__ = ["PgFollowupStore", "PgSnapshot", "PgStore", "PgWriter"]
 
 
 class PgStore:
@@ -59,3 +60,7 @@ class PgStore:
 
     def writer(self, model: str, *, rebuild: bool = False, lock_timeout: float = 0.0) -> PgWriter:
         return PgWriter(self.url, model, rebuild=rebuild)
+
+    def marks(self) -> PgFollowupStore:
+        """The follow-up marks (table ``followup_history``), on connections of their own."""
+        return PgFollowupStore(self.url)
