@@ -363,3 +363,22 @@ def test_board_tab_marks_on_a_database(board_stores, tmp_path: Path) -> None:
     assert "Đã mở lại" in tab.reopen(tid, "chuyen-vien")
     assert "chưa được đánh dấu" in tab.reopen(tid, "chuyen-vien")
     assert not (Path.cwd() / "postgresql:").exists()  # no folder named after the URL
+
+
+def test_a_version_2_database_gets_the_marks_table_on_its_next_ingest(board_stores) -> None:
+    """A database made before the marks existed (schema version 2): readers and `done` ask for an upgrade,
+    the next ingest applies migration 003, and the documents and their task ids are kept."""
+    import psycopg
+
+    env, _, url = board_stores
+    tid = chidao(env, url, "tasks", "Sở Y tế")["assignments"][0]["task_id"]
+    with psycopg.connect(url, autocommit=True) as conn:  # back to what version 2 made
+        conn.execute("DROP TABLE followup_history")
+        conn.execute("DROP FUNCTION followup_history_append_only")
+        conn.execute("DELETE FROM schema_version WHERE version = 3")
+    refused = chidao_run(env, url, "done", tid)
+    assert refused.returncode == 1 and "phiên bản lược đồ 2" in refused.stderr and "chidao ingest" in refused.stderr
+    docs = Path(env["CHIDAO_CACHE_DIR"]).parent / "docs"
+    assert chidao(env, url, "ingest", str(docs))["unchanged"] == 3
+    assert chidao(env, url, "done", tid, "--on", "2025-03-28")["task_id"] == tid
+    assert chidao(env, url, "tasks", "Sở Y tế", "--status", "hoan_thanh")["assignments"][0]["task_id"] == tid
