@@ -14,10 +14,16 @@ from ingest.assignments.clauses import (
 from ingest.assignments.patterns import (
     _COOP_WITH_RE,
     _DIFFICULTY_RE,
+    _EXHORT_RE,
     _IN_FORCE_RE,
     _NOTICE_RE,
 )
 from ingest.assignments.records import Unit
+
+# The plural a letter addresses its recipients with: "các Bộ, cơ quan", "các cơ quan, đơn vị", "Quý cơ quan"
+# (not "các cơ quan liên quan", "các đơn vị thuộc Bộ": those name others).
+_ADDRESSEE = r"(?:bộ|sở|cơ quan|đơn vị|ngành|địa phương|cục|tỉnh|thành phố|ủy ban nhân dân|uỷ ban nhân dân)"
+_ADDRESSEES_RE = re.compile(rf"^(?:các|quý)\s+{_ADDRESSEE}(?:\s*(?:,|và)\s*{_ADDRESSEE})*\s*$", re.IGNORECASE)
 
 
 class Emitter:
@@ -26,6 +32,7 @@ class Emitter:
     def __init__(self, text: str, canon: AgencyCanon) -> None:
         self.text = text
         self.canon = canon
+        self.recipients: list[tuple[str, str]] = []  # a letter's "Kính gửi" agencies
 
     def emit(
         self,
@@ -44,12 +51,16 @@ class Emitter:
             return  # "Quyết định này có hiệu lực thi hành sau 10 ngày …": when the text applies, not a task
         if _DIFFICULTY_RE.match(task):
             return  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo": the closing formula
+        if _EXHORT_RE.search(task) and len(task.split()) <= 40:
+            return  # "đề nghị các đơn vị khẩn trương triển khai thực hiện các nội dung nêu trên": a closing formula
         if _NOTICE_RE.search(task) and len(task.split()) <= 40:
             return  # "… thông báo để Bộ X và các cơ quan liên quan biết, thực hiện": a notice, not a task
         own = _role_of(task)
         if frame_role:
             role = own if own != "giao" else role
         deadline = deadline or _deadline(task)
+        if self.recipients and agencies and all(_ADDRESSEES_RE.match(c) for _, c in agencies):
+            agencies = self.recipients  # "đề nghị các Bộ, cơ quan …" in a letter: the agencies it is sent to
         pairs = [(printed, canonical, role) for printed, canonical in agencies if not is_generic(canonical)]
         if role in ("chủ trì", "giao") and cooperators:
             pairs += [(printed, canonical, "phối hợp") for printed, canonical in self._cooperators(ts, te)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Token, predicate_at, tokenize
+from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
 from chidao.lang.text import collapse_spaces, fold
 from chidao.records import Assignment, Block
 from ingest.assignments.blocks import BodySpans
@@ -56,6 +56,8 @@ class Extractor:
         self.original = original or (text, blocks)
         self.subjects = SubjectReader(text, canon, _main_locality(text))
         self.emitter = Emitter(text, canon)
+        # "đề nghị các Bộ, cơ quan gửi ý kiến …" in a letter: the plural addresses its recipients
+        self.emitter.recipients = self._recipients()
         self.fields = FieldReader(text, canon, self.subjects, self.emitter, self._task_span)
 
     def run(self) -> list[Assignment]:
@@ -63,7 +65,7 @@ class Extractor:
         if opening_at is not None and not any(u.tasks for u in units[opening_at + 1 :]):
             # nothing after an opening that addresses agencies names its own: the sections are theirs
             units, _ = self._read(use_opening=True)
-        elif not any(u.tasks for u in units) and (recipients := self._recipients()):
+        elif not any(u.tasks for u in units) and (recipients := self.emitter.recipients):
             # a letter whose numbered orders name nobody: they are for the agencies it is sent to
             units, _ = self._read(use_opening=False, preset=Frame(recipients, "giao", handed=True, verb_first=True))
         self._emit_lonely_intros(units)
@@ -120,12 +122,17 @@ class Extractor:
             return []
         names: list[tuple[str, str]] = []
         for line in self.text[m.end() : m.end() + 600].split("\n"):
-            item = line.strip().lstrip("-–+•*").strip().rstrip(";.,")
+            item = line.strip(" \t|").lstrip("-–+•*").strip(" \t|").rstrip(";.,")
             if not item:
                 if names:
                     break
                 continue
             lead = self.canon.parse_leading(item, 0)
+            if lead is not None and item[lead.end :].strip(" .;,") and len(item) <= 120 and lead.start == 0:
+                # a line of the list is one name even where a word of it reads as a verb
+                # ("Các Cục quản lý vận tải chuyên ngành")
+                whole = self.canon.canonical(item)
+                lead = Leading(start=0, end=len(item), names=[(item, whole)], kinds=["org"]) if whole else None
             if lead is None or item[lead.end :].strip(" .;,"):
                 break
             names.extend(lead.names)

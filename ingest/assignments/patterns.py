@@ -50,6 +50,15 @@ _DIFFICULTY_RE = re.compile(
     r"(?:khó\s+khăn|vướng\s+mắc)",
     re.IGNORECASE,
 )
+# A closing exhortation to carry out what was said above: "đề nghị các cơ quan, đơn vị khẩn trương, nghiêm túc
+# triển khai thực hiện đầy đủ các nội dung chỉ đạo nêu trên", "Đề nghị các đơn vị khẩn trương triển khai, thực hiện".
+_EXHORT_RE = re.compile(
+    r"(?:^|\s)(?:tổ\s+chức\s+)?triển\s+khai(?:\s*(?:,|và)?\s*thực\s+hiện)?"
+    r"(?:\s+(?:nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|có\s+hiệu\s+quả|hiệu\s+quả))*"
+    r"(?:\s+(?:các|những)\s+(?:nội\s+dung|yêu\s+cầu|nhiệm\s+vụ)(?:\s+chỉ\s+đạo)?\s+(?:nêu\s+)?trên"
+    r"(?:\s+theo\s+(?:thẩm\s+quyền|chức\s+năng)[^.;]{0,30})?)?[\s./]*$",
+    re.IGNORECASE,
+)
 # The clause saying when a text applies: "Quyết định này có hiệu lực (thi hành) kể từ ngày ký".
 _IN_FORCE_RE = re.compile(
     r"\W*(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|Văn\s+bản|Quy\s+chế)\s+này\s+có\s+hiệu\s+lực",

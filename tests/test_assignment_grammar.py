@@ -1,0 +1,112 @@
+"""More grammatical forms of Vietnamese administrative writing that assign tasks (issue #9, second round).
+
+Every sentence here was written for its test in the form it stands for (none is copied from a
+labelled document); each test asserts the agency, the role and the task span, with accents and,
+where the form allows, without accents or hard-wrapped as PDF text layers leave it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chidao.lang.agencies import AgencyCanon
+from chidao.lang.text import nfc
+from chidao.records import Assignment
+from ingest.assignments import extract_assignments
+from ingest.normalize import normalize_text
+from ingest.structure import parse_blocks
+
+
+@pytest.fixture(scope="module")
+def canon() -> AgencyCanon:
+    return AgencyCanon()
+
+
+def extract(raw: str, canon: AgencyCanon) -> tuple[str, list[Assignment]]:
+    text = normalize_text(nfc(raw))
+    found = extract_assignments(text, parse_blocks(text), canon)
+    for a in found:
+        assert text[a.start : a.end] == a.task
+    return text, found
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def rows(found: list[Assignment]) -> set[tuple[str, str]]:
+    return {(a.agency, a.role) for a in found}
+
+
+def only(found: list[Assignment], agency: str) -> Assignment:
+    hits = [a for a in found if a.agency == agency]
+    assert len(hits) == 1, (agency, [(a.agency, a.role, a.task) for a in found])
+    return hits[0]
+
+
+# ---------------------------------------------------------------- a letter's plural addresses its recipients
+
+
+LETTER = (
+    "Kính gửi:\n"
+    "- Các Bộ: Y tế, Tài chính;\n"
+    "- Ủy ban nhân dân tỉnh Hà Giang.\n\n"
+    "Văn phòng Chính phủ nhận được văn bản của Hội Nông dân về giá phân bón vụ đông xuân.\n\n"
+    "Theo quy định, đề nghị các Bộ, cơ quan gửi ý kiến bằng văn bản về Văn phòng Chính phủ trước ngày "
+    "20 tháng 11 năm 2024 để tổng hợp.\n"
+)
+# the same letter as a PDF text layer leaves it: lines cut at the page width
+LETTER_WRAPPED = (
+    "Kính gửi:\n"
+    "- Bộ Y tế;\n"
+    "- Bộ Tài chính.\n\n"
+    "Văn phòng Chính phủ nhận được văn bản của Hội Nông dân về giá phân bón vụ\n"
+    "đông xuân. Theo quy định, đề nghị các Bộ, cơ quan gửi ý kiến bằng\n"
+    "văn bản về Văn phòng Chính phủ trước ngày 20/11/2024 để tổng hợp.\n"
+)
+
+
+def test_plural_addressee_of_a_letter_is_its_recipients(canon):
+    _, found = extract(LETTER, canon)
+    assert rows(found) == {("Bộ Y tế", "giao"), ("Bộ Tài chính", "giao"), ("Ủy ban nhân dân tỉnh Hà Giang", "giao")}
+    a = only(found, "Bộ Tài chính")
+    assert "gửi ý kiến bằng văn bản về Văn phòng Chính phủ trước ngày 20 tháng 11 năm 2024" in flat(a.task)
+    assert a.deadline == "trước ngày 20 tháng 11 năm 2024"
+
+
+def test_plural_addressee_of_a_hard_wrapped_letter(canon):
+    _, found = extract(LETTER_WRAPPED, canon)
+    assert rows(found) == {("Bộ Y tế", "giao"), ("Bộ Tài chính", "giao")}
+    assert all(
+        flat(a.task).endswith("gửi ý kiến bằng văn bản về Văn phòng Chính phủ trước ngày 20/11/2024 để tổng hợp")
+        for a in found
+    )
+
+
+def test_recipient_line_read_whole_when_a_word_looks_like_a_verb(canon):
+    raw = (
+        "Kính gửi: | - Các Chi cục quản lý thị trường các tỉnh |\n"
+        "Bộ Công Thương yêu cầu các cơ quan, đơn vị kiểm tra ngay các cửa hàng kinh doanh phân bón trên địa bàn.\n"
+    )
+    _, found = extract(raw, canon)
+    a = only(found, "Các Chi cục quản lý thị trường các tỉnh")
+    assert a.role == "giao"
+    assert flat(a.task).endswith("kiểm tra ngay các cửa hàng kinh doanh phân bón trên địa bàn")
+
+
+def test_named_plurals_are_not_the_recipients(canon):
+    # "các cơ quan liên quan" names others than the letter's recipients
+    raw = LETTER.replace("đề nghị các Bộ, cơ quan gửi", "đề nghị các cơ quan liên quan gửi")
+    _, found = extract(raw, canon)
+    assert "Bộ Y tế" not in {a.agency for a in found}
+
+
+def test_closing_exhortation_to_carry_out_the_above_is_no_task(canon):
+    raw = (
+        "1. Sở Y tế chủ trì kiểm tra an toàn thực phẩm tại các bếp ăn tập thể.\n"
+        "Đề nghị các cơ quan, đơn vị khẩn trương, nghiêm túc triển khai thực hiện các nội dung nêu trên.\n"
+    )
+    _, found = extract(raw, canon)
+    assert rows(found) == {("Sở Y tế", "chủ trì")}
+    raw2 = raw.replace("Đề nghị các cơ quan, đơn vị khẩn trương, nghiêm túc", "Yêu cầu các đơn vị\nkịp thời")
+    assert rows(extract(raw2, canon)[1]) == {("Sở Y tế", "chủ trì")}  # hard-wrapped
