@@ -110,3 +110,33 @@ def test_closing_exhortation_to_carry_out_the_above_is_no_task(canon):
     assert rows(found) == {("Sở Y tế", "chủ trì")}
     raw2 = raw.replace("Đề nghị các cơ quan, đơn vị khẩn trương, nghiêm túc", "Yêu cầu các đơn vị\nkịp thời")
     assert rows(extract(raw2, canon)[1]) == {("Sở Y tế", "chủ trì")}  # hard-wrapped
+
+
+# ---------------------------------------------------------------- "X phối hợp với Y, Z <làm gì>"
+
+
+def test_subject_that_cooperates_with_named_agencies_leads_them(canon):
+    raw = (
+        "Sở Giao thông vận tải phối hợp với Công an tỉnh, Sở Xây dựng kiểm tra tải trọng xe trên các tuyến "
+        "đường tỉnh trong tháng 6/2025.\n"
+    )
+    wrapped = raw.replace("Công an tỉnh, ", "Công an tỉnh,\n")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        assert rows(found) == {
+            ("Sở Giao thông vận tải", "chủ trì"),
+            ("Công an tỉnh", "phối hợp"),
+            ("Sở Xây dựng", "phối hợp"),
+        }
+        assert all(
+            flat(a.task).endswith("kiểm tra tải trọng xe trên các tuyến đường tỉnh trong tháng 6/2025") for a in found
+        )
+        assert {a.start for a in found} == {0}
+
+
+def test_an_item_that_cooperates_names_no_new_assignee(canon):
+    # under an agency's heading, "Phối hợp với Y …" is that agency's part, not a task of Y
+    raw = "2. Sở Y tế:\n- Phối hợp với Sở Tài chính bố trí kinh phí mua sắm vắc xin cho trẻ em dưới 5 tuổi.\n"
+    _, found = extract(raw, canon)
+    assert rows(found) == {("Sở Y tế", "phối hợp")}
+    assert flat(found[0].task) == "Phối hợp với Sở Tài chính bố trí kinh phí mua sắm vắc xin cho trẻ em dưới 5 tuổi"

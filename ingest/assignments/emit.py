@@ -12,6 +12,7 @@ from ingest.assignments.clauses import (
     _role_of,
 )
 from ingest.assignments.patterns import (
+    _COOP_RE,
     _COOP_WITH_RE,
     _DIFFICULTY_RE,
     _EXHORT_RE,
@@ -61,9 +62,13 @@ class Emitter:
         deadline = deadline or _deadline(task)
         if self.recipients and agencies and all(_ADDRESSEES_RE.match(c) for _, c in agencies):
             agencies = self.recipients  # "đề nghị các Bộ, cơ quan …" in a letter: the agencies it is sent to
+        # "X phối hợp với Y, Z <làm gì>": X leads, Y and Z co-operate (not "Phối hợp với Y …", the item of X)
+        leads = role in ("chủ trì", "giao") or (not frame_role and not _COOP_RE.match(task))
+        coops = self._cooperators(ts, te) if cooperators and leads else []
+        if coops and role == "phối hợp":
+            role = "chủ trì"  # the subject of "X phối hợp với Y …" is the lead
         pairs = [(printed, canonical, role) for printed, canonical in agencies if not is_generic(canonical)]
-        if role in ("chủ trì", "giao") and cooperators:
-            pairs += [(printed, canonical, "phối hợp") for printed, canonical in self._cooperators(ts, te)]
+        pairs += [(printed, canonical, "phối hợp") for printed, canonical in coops]
         seen = set()
         for printed, canonical, agency_role in pairs:
             key = AgencyCanon.key(canonical)
