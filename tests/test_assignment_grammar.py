@@ -140,3 +140,51 @@ def test_an_item_that_cooperates_names_no_new_assignee(canon):
     _, found = extract(raw, canon)
     assert rows(found) == {("Sở Y tế", "phối hợp")}
     assert flat(found[0].task) == "Phối hợp với Sở Tài chính bố trí kinh phí mua sắm vắc xin cho trẻ em dưới 5 tuổi"
+
+
+# ---------------------------------------------------------------- addressees written in lower case or as a place
+
+
+def test_lower_case_head_after_de_nghi(canon):
+    raw = (
+        "Bộ Giáo dục và Đào tạo đề nghị sở GDĐT các tỉnh, thành phố trực thuộc Trung ương báo cáo số giáo viên "
+        "mầm non còn thiếu trước ngày 30/6/2024.\n"
+    )
+    wrapped = raw.replace("trực thuộc Trung ương báo cáo", "trực thuộc Trung ương\nbáo cáo")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        a = only(found, "Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương")
+        assert a.role == "giao" and a.agency_text == "Sở GDĐT các tỉnh, thành phố trực thuộc Trung ương"
+        assert flat(a.task).endswith("báo cáo số giáo viên mầm non còn thiếu trước ngày 30/6/2024")
+        assert a.deadline == "trước ngày 30/6/2024"
+
+
+def test_a_place_after_dong_y_is_its_peoples_committee(canon):
+    raw = (
+        "Xét đề nghị của Ủy ban nhân dân tỉnh Quảng Trị tại văn bản số 12/UBND-KT, Thủ tướng Chính phủ có ý kiến "
+        'như sau:\n\nĐồng ý tỉnh Quảng Trị lập Đề án "Phát triển du lịch biển đảo Cồn Cỏ".\n'
+    )
+    wrapped = raw.replace("Đồng ý tỉnh Quảng Trị lập Đề án", "Đồng ý tỉnh Quảng Trị lập\nĐề án")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        a = only(found, "Ủy ban nhân dân tỉnh Quảng Trị")
+        assert a.role == "giao" and a.agency_text == "tỉnh Quảng Trị"
+        assert flat(a.task) == 'Đồng ý tỉnh Quảng Trị lập Đề án "Phát triển du lịch biển đảo Cồn Cỏ'
+
+
+def test_thong_bao_cho_is_a_task_of_the_addressee_and_alternatives_are_both_agencies(canon):
+    raw = (
+        "Bộ Công Thương đề nghị sở Công Thương (hoặc Sở Công Thương và Du lịch) thông báo cho các doanh nghiệp "
+        "xuất khẩu trên địa bàn gửi hồ sơ về Bộ trước ngày 15/4/2024.\n"
+    )
+    _, found = extract(raw, canon)
+    assert rows(found) == {("Sở Công Thương", "giao"), ("Sở Công Thương và Du lịch", "giao")}
+    assert all("thông báo cho các doanh nghiệp xuất khẩu trên địa bàn gửi hồ sơ" in a.task for a in found)
+    # the issuer's own formula is still no task
+    assert extract("Văn phòng Chính phủ xin thông báo để các cơ quan biết, thực hiện./.\n", canon)[1] == []
+
+
+def test_old_style_tones_keep_hoac():
+    from chidao.lang.agencies import modern_tones
+
+    assert modern_tones("hoặc Uỷ ban") == "hoặc Ủy ban"

@@ -414,7 +414,7 @@ class AgencyCanon:
                     names.append((p, c))
                     kinds.append("org")
                 continue
-            for part in _distribute_localities(printed) if kind in ("org", "title") else [printed]:
+            for part in _alternatives(printed) if kind in ("org", "title") else [printed]:
                 canon = self.canonical(f"{head} {part}" if head else part)
                 if canon:
                     names.append((part, canon))
@@ -827,6 +827,16 @@ _LOCALITY = rf"(?:tỉnh|thành phố|Thành phố|huyện|quận|thị xã|xã|
 _DISTRIBUTE_RE = re.compile(
     rf"^(?P<head>.+?)\s+(?P<first>{_LOCALITY})(?P<rest>(?:\s*,\s*{_LOCALITY})*\s+và\s+{_LOCALITY})$"
 )
+
+
+_ALTERNATIVE_RE = re.compile(r"^(?P<a>[^()]+?)\s*\(\s*(?:hoặc|hay)\s+(?P<b>[^()]+?)\s*\)$", re.IGNORECASE)
+
+
+def _alternatives(printed: str) -> list[str]:
+    """For "Sở Thương mại (hoặc Sở Thương mại và Du lịch)" → both names, each with its places opened."""
+    m = _ALTERNATIVE_RE.match(collapse_spaces(printed))
+    parts = [m.group("a"), m.group("b")] if m else [printed]
+    return [p for part in parts for p in _distribute_localities(part)]
 
 
 def _distribute_localities(printed: str) -> list[str]:

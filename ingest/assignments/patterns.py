@@ -23,7 +23,7 @@ _NOT_AFTER_TRIGGER = frozenset({"của", "tại", "này", "đó", "trên", "về
 _PAST_RE = re.compile(r"^(?:cũng\s+|đều\s+)?(?:đã|đang|vừa|chưa|từng|sẽ|không\s+được|bị|được|trực tiếp là)\b")
 # Predicates of the issuer's own formulas ("Văn phòng Chính phủ xin thông báo để … biết").
 _NOT_TASK_RE = re.compile(
-    r"^(?:xin\s+|trân trọng\s+)?(?:(?:thông báo|cảm ơn|kết luận|"
+    r"^(?:xin\s+|trân trọng\s+)?(?:(?:thông báo(?!\s+(?:cho|đến|tới|rộng\s+rãi|công\s+khai)\b)|cảm ơn|kết luận|"
     r"có ý kiến(?:\s+chỉ\s+đạo)?(?=\s*(?:như\s+sau|:|\.|$))|ghi nhận|biểu dương|đánh giá cao|"
     r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo)\b|"
     r"(?:báo\s+cáo|hướng\s+dẫn)\b[^.;:]{0,200}\bnhư\s+sau\s*:)"  # the speaker's own report: "… báo cáo … như sau:"

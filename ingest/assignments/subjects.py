@@ -27,6 +27,12 @@ from ingest.assignments.patterns import (
 )
 from ingest.assignments.records import Subject
 
+# A head written in lower case before its field or abbreviation: "sở Giáo dục và Đào tạo", "sở GDĐT".
+_LOWER_HEAD_RE = re.compile(r"(sở|bộ)(?=\s+[A-ZĐÀ-Ỹ])")
+# A province or city named as the addressee: "tỉnh Thừa Thiên Huế", "thành phố Cần Thơ".
+_UPPER = r"[A-ZĐÀ-Ỹ][\wà-ỹ]*"
+_PLACE_RE = re.compile(rf"(?:tỉnh|thành\s+phố)\s+{_UPPER}(?:[ \t]+{_UPPER}){{0,3}}")
+
 
 class SubjectReader:
     """Finds the subjects of clauses: the agencies a clause opens with (or hands a task to) and its role."""
@@ -138,6 +144,29 @@ class SubjectReader:
             return None
         return self._handed_on(sub, lead.start, end)
 
+    def _addressed_at(self, pos: int, end: int) -> Leading | None:
+        """After "giao", "đề nghị", "đồng ý": an agency written in lower case or as its place.
+
+        "đề nghị sở Giáo dục và Đào tạo các tỉnh …" is "Sở Giáo dục và Đào tạo …"; "Đồng ý tỉnh
+        Quảng Trị lập …" and "đề nghị thành phố Huế …" address the People's Committee of that place.
+        """
+        text = self.text
+        p = pos
+        while p < end and text[p] in " \t\n":
+            p += 1
+        m = _LOWER_HEAD_RE.match(text, p, end)
+        if m:
+            patched = text[:p] + m.group(1).capitalize() + text[m.end(1) : end]
+            lead = self.canon.parse_leading(patched, p)
+            if lead is not None and lead.start == p:
+                return lead
+            return None
+        m = _PLACE_RE.match(text, p, end)
+        if m:
+            canonical = self.canon.canonical(f"Ủy ban nhân dân {m.group(0)}")
+            return Leading(start=p, end=m.end(), names=[(m.group(0), canonical)], kinds=["org"])
+        return None
+
     def _locality_subject(self, pos: int, end: int) -> Leading | None:
         """For "Tỉnh tổ chức thực hiện …" in a notice about one province: its People's Committee."""
         m = _LOCALITY_SUBJECT_RE.match(self.text, pos, end)
@@ -175,7 +204,7 @@ class SubjectReader:
         after = self.text[m.end() : m.end() + 20].split()
         if word in ("đề nghị", "yêu cầu") and after and after[0].lower() in _NOT_AFTER_TRIGGER:
             return None
-        lead = self._leading_at(m.end(), end)
+        lead = self._leading_at(m.end(), end) or self._addressed_at(m.end(), end)
         if lead is None:
             return None
         sub = self._subject_from(lead, seg_start, end, strict=False)
