@@ -188,3 +188,61 @@ def test_old_style_tones_keep_hoac():
     from chidao.lang.agencies import modern_tones
 
     assert modern_tones("hoặc Uỷ ban") == "hoặc Ủy ban"
+
+
+# ---------------------------------------------------------------- what is not a task
+
+
+def test_a_cited_earlier_request_is_no_task(canon):
+    raw = (
+        "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
+        "Ngày 12/3/2024, Bộ Xây dựng có công văn số 88/BXD-QLN đề nghị UBND các tỉnh rà soát số hộ nghèo "
+        "cần hỗ trợ nhà ở.\n\n"
+        "Đề nghị UBND các tỉnh, thành phố gửi báo cáo về Bộ Xây dựng trước ngày 30/4/2024.\n"
+    )
+    wrapped = raw.replace("có công văn số 88/BXD-QLN đề nghị", "có công văn số 88/BXD-QLN\nđề nghị")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        assert [flat(a.task) for a in found] == [
+            "Đề nghị UBND các tỉnh, thành phố gửi báo cáo về Bộ Xây dựng trước ngày 30/4/2024"
+        ]
+        assert found[0].agency == "Ủy ban nhân dân các tỉnh, thành phố" and found[0].role == "giao"
+
+
+def test_courtesy_and_lists_announced_below_name_nobody(canon):
+    raw = (
+        "Điều 2. Các cơ quan, đơn vị sau đây chịu trách nhiệm tổ chức thực hiện Kế hoạch:\n"
+        "1. Sở Lao động - Thương binh và Xã hội tổng hợp kết quả thực hiện Kế hoạch, báo cáo UBND tỉnh.\n\n"
+        "Rất mong sự phối hợp của các Sở.\n"
+    )
+    _, found = extract(raw, canon)
+    assert rows(found) == {("Sở Lao động - Thương binh và Xã hội", "giao")}
+    assert flat(found[0].task).endswith("tổng hợp kết quả thực hiện Kế hoạch, báo cáo UBND tỉnh")
+
+
+def test_a_request_without_a_verb_is_no_task_and_the_speaker_is_not_its_assignee(canon):
+    # "đề nghị các Bộ: A, B về …" lacks its verb (the source dropped "có ý kiến"): neither the Bộ nor the speaker
+    raw = (
+        "Kính gửi: Bộ Tài chính; Bộ Tư pháp.\n\n"
+        "Văn phòng Chính phủ đề nghị các Bộ: Tài chính, Tư pháp về kiến nghị của Ủy ban nhân dân tỉnh Lào Cai "
+        "tại văn bản nêu trên.\n"
+    )
+    assert extract(raw, canon)[1] == []
+
+
+def test_lower_case_plural_after_de_nghi_is_the_letters_recipients(canon):
+    raw = (
+        "Kính gửi:\n"
+        "- Các bộ, cơ quan ngang bộ, cơ quan thuộc\n"
+        "Chính phủ;\n"
+        "- Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+        "Để việc rà soát được thống nhất theo yêu cầu của Bộ Chính trị, Ban Bí thư và Ban Tổ chức Trung ương, "
+        "trên cơ sở hướng dẫn nêu trên, đề nghị bộ, ngành, địa phương khẩn trương báo cáo số biên chế còn thiếu "
+        "trước ngày 15/12/2025.\n"
+    )
+    _, found = extract(raw, canon)
+    assert rows(found) == {
+        ("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "giao"),
+        ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", "giao"),
+    }
+    assert all(flat(a.task).endswith("khẩn trương báo cáo số biên chế còn thiếu trước ngày 15/12/2025") for a in found)

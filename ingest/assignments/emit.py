@@ -15,12 +15,17 @@ from ingest.assignments.patterns import (
     _COOP_RE,
     _COOP_WITH_RE,
     _DIFFICULTY_RE,
-    _EXHORT_RE,
     _IN_FORCE_RE,
     _NOTICE_RE,
 )
 from ingest.assignments.records import Unit
 
+# Courtesy that closes a letter.
+_COURTESY_CLOSE_RE = re.compile(
+    r"\W*(?:rất\s+mong|mong\s+nhận\s+được|(?:xin\s+)?trân\s+trọng\s+cảm\s+ơn|xin\s+cảm\s+ơn)", re.I
+)
+# A group that points at the list below it: "Các cơ quan, đơn vị sau đây …" (the items name the agencies).
+_CATAPHORIC_RE = re.compile(r"\b(?:sau\s+đây|dưới\s+đây|như\s+sau)$", re.IGNORECASE)
 # The plural a letter addresses its recipients with: "các Bộ, cơ quan", "các cơ quan, đơn vị", "Quý cơ quan"
 # (not "các cơ quan liên quan", "các đơn vị thuộc Bộ": those name others).
 _ADDRESSEE = r"(?:bộ|sở|cơ quan|đơn vị|ngành|địa phương|cục|tỉnh|thành phố|ủy ban nhân dân|uỷ ban nhân dân)"
@@ -52,8 +57,8 @@ class Emitter:
             return  # "Quyết định này có hiệu lực thi hành sau 10 ngày …": when the text applies, not a task
         if _DIFFICULTY_RE.match(task):
             return  # "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo": the closing formula
-        if _EXHORT_RE.search(task) and len(task.split()) <= 40:
-            return  # "đề nghị các đơn vị khẩn trương triển khai thực hiện các nội dung nêu trên": a closing formula
+        if _COURTESY_CLOSE_RE.match(task):
+            return  # "Rất mong sự hợp tác của các Sở", "Trân trọng cảm ơn": courtesy, not a task
         if _NOTICE_RE.search(task) and len(task.split()) <= 40:
             return  # "… thông báo để Bộ X và các cơ quan liên quan biết, thực hiện": a notice, not a task
         own = _role_of(task)
@@ -67,7 +72,7 @@ class Emitter:
         coops = self._cooperators(ts, te) if cooperators and leads else []
         if coops and role == "phối hợp":
             role = "chủ trì"  # the subject of "X phối hợp với Y …" is the lead
-        pairs = [(printed, canonical, role) for printed, canonical in agencies if not is_generic(canonical)]
+        pairs = [(p, c, role) for p, c in agencies if not is_generic(c) and not _CATAPHORIC_RE.search(c)]
         pairs += [(printed, canonical, "phối hợp") for printed, canonical in coops]
         seen = set()
         for printed, canonical, agency_role in pairs:

@@ -20,6 +20,7 @@ from ingest.assignments.patterns import (
     _ADVERBIAL_RE,
     _AIMS_RE,
     _DATA_ITEM_RE,
+    _EXHORT_RE,
     _FIELD_RE,
     _MIN_TASK_CHARS,
     _PREAMBLE_RE,
@@ -121,8 +122,7 @@ class Extractor:
         if m is None:
             return []
         names: list[tuple[str, str]] = []
-        for line in self.text[m.end() : m.end() + 600].split("\n"):
-            item = line.strip(" \t|").lstrip("-–+•*").strip(" \t|").rstrip(";.,")
+        for item in self._recipient_lines(self.text[m.end() : m.end() + 600]):
             if not item:
                 if names:
                     break
@@ -137,6 +137,23 @@ class Extractor:
                 break
             names.extend(lead.names)
         return names
+
+    @staticmethod
+    def _recipient_lines(block: str) -> list[str]:
+        """The items of a recipients list, a line cut at the page width joined to the item it continues."""
+        items: list[str] = []
+        open_item = False  # the last item did not end with ";" / "." / ",": a wrapped line may go on
+        for line in block.split("\n"):
+            raw = line.strip(" \t|")
+            bullet = raw[:1] in ("-", "–", "+", "•", "*")
+            item = raw.lstrip("-–+•*").strip(" \t|")
+            wrapped_end = len(item) <= 60 and item[-1:] in (";", ".")
+            if items and open_item and item and not bullet and item[:1].isupper() and wrapped_end:
+                items[-1] = f"{items[-1]} {item.rstrip(';.,')}"
+            else:
+                items.append(item.rstrip(";.,"))
+            open_item = bool(item) and item[-1] not in ";.,"
+        return items
 
     def _is_opening(self, unit: Unit, preamble: bool, path: list[str]) -> bool:
         return (
@@ -232,6 +249,8 @@ class Extractor:
                 ts = unit.start  # "Về hỗ trợ kinh phí …: Giao Bộ Tài chính …" keeps its topic
         if sub.bare:
             return
+        if _EXHORT_RE.fullmatch(text, sub.task_start, seg_end):
+            return  # "đề nghị các đơn vị khẩn trương triển khai thực hiện các nội dung nêu trên": a closing formula
         if last_of_intro:
             # "3.5. Sở Y tế, … thực hiện một số nhiệm vụ sau đây:" introduces the items below;
             # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" hands them to both

@@ -50,13 +50,14 @@ _DIFFICULTY_RE = re.compile(
     r"(?:khó\s+khăn|vướng\s+mắc)",
     re.IGNORECASE,
 )
-# A closing exhortation to carry out what was said above: "đề nghị các cơ quan, đơn vị khẩn trương, nghiêm túc
-# triển khai thực hiện đầy đủ các nội dung chỉ đạo nêu trên", "Đề nghị các đơn vị khẩn trương triển khai, thực hiện".
+# A closing exhortation to carry out what was said above, as the whole predicate: "(đề nghị các cơ quan, đơn vị)
+# khẩn trương, nghiêm túc triển khai thực hiện đầy đủ các nội dung chỉ đạo nêu trên", "… quan tâm thực hiện./.".
 _EXHORT_RE = re.compile(
-    r"(?:^|\s)(?:tổ\s+chức\s+)?triển\s+khai(?:\s*(?:,|và)?\s*thực\s+hiện)?"
-    r"(?:\s+(?:nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|có\s+hiệu\s+quả|hiệu\s+quả))*"
-    r"(?:\s+(?:các|những)\s+(?:nội\s+dung|yêu\s+cầu|nhiệm\s+vụ)(?:\s+chỉ\s+đạo)?\s+(?:nêu\s+)?trên"
-    r"(?:\s+theo\s+(?:thẩm\s+quyền|chức\s+năng)[^.;]{0,30})?)?[\s./]*$",
+    r"(?:(?:khẩn\s+trương|nghiêm\s+túc|kịp\s+thời|quan\s+tâm|chủ\s+động|tích\s+cực)\s*,?\s*)*"
+    r"(?:(?:tổ\s+chức\s+)?triển\s+khai(?:\s*(?:,|và)?\s*thực\s+hiện)?|thực\s+hiện)"
+    r"(?:\s+(?:nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|có\s+hiệu\s+quả|hiệu\s+quả|tốt))*"
+    r"(?:\s+(?:các|những)\s+(?:nội\s+dung|yêu\s+cầu|nhiệm\s+vụ)(?:\s+chỉ\s+đạo)?\s+(?:nêu\s+)?trên)?"
+    r"(?:\s+theo\s+(?:thẩm\s+quyền|chức\s+năng)[^.;]{0,30})?[\s./]*",
     re.IGNORECASE,
 )
 # The clause saying when a text applies: "Quyết định này có hiệu lực (thi hành) kể từ ngày ký".

@@ -27,8 +27,17 @@ from ingest.assignments.patterns import (
 )
 from ingest.assignments.records import Subject
 
+# An earlier document that made the request: "… có (công) văn (bản) số 140/BXD-QLN (ngày …) đề nghị …".
+_CITED_REQUEST_RE = re.compile(
+    r"\b(?:đã\s+)?(?:có|ban\s+hành|gửi)\s+(?:công\s+văn|văn\s+bản|công\s+điện|tờ\s+trình|thông\s+báo)"
+    r"(?:\s+số)?\s+\d[^.;:,]{0,120}$",
+    re.IGNORECASE,
+)
 # A head written in lower case before its field or abbreviation: "sở Giáo dục và Đào tạo", "sở GDĐT".
 _LOWER_HEAD_RE = re.compile(r"(sở|bộ)(?=\s+[A-ZĐÀ-Ỹ])")
+# A bare plural in lower case: "bộ, ngành, địa phương", "cơ quan, đơn vị".
+_PLURAL_WORD = r"(?:bộ|ngành|địa\s+phương|cơ\s+quan|đơn\s+vị|sở)"
+_LOWER_PLURAL_RE = re.compile(rf"{_PLURAL_WORD}(?:\s*,\s*{_PLURAL_WORD})+(?=\s+[a-zđà-ỹ])")
 # A province or city named as the addressee: "tỉnh Thừa Thiên Huế", "thành phố Cần Thơ".
 _UPPER = r"[A-ZĐÀ-Ỹ][\wà-ỹ]*"
 _PLACE_RE = re.compile(rf"(?:tỉnh|thành\s+phố)\s+{_UPPER}(?:[ \t]+{_UPPER}){{0,3}}")
@@ -55,7 +64,7 @@ class SubjectReader:
         t = toks[0]
         if t.text != t.text.lower():
             return False
-        if t.text in ("và", "hoặc", "hay", "của", "cho") or _NOT_TASK_RE.match(rest):
+        if t.text in ("và", "hoặc", "hay", "của", "cho", "về", "tại") or _NOT_TASK_RE.match(rest):
             return False
         if t.text == "được" and not (len(toks) > 1 and toks[1].text in ("giao", "phân")):
             return False
@@ -161,6 +170,11 @@ class SubjectReader:
             if lead is not None and lead.start == p:
                 return lead
             return None
+        m = _LOWER_PLURAL_RE.match(text, p, end)
+        if m:
+            # "đề nghị bộ, ngành, địa phương khẩn trương …": the plural a letter addresses its recipients with
+            printed = m.group(0)
+            return Leading(start=p, end=m.end(), names=[(printed, f"Các {printed}")], kinds=["group"])
         m = _PLACE_RE.match(text, p, end)
         if m:
             canonical = self.canon.canonical(f"Ủy ban nhân dân {m.group(0)}")
@@ -192,7 +206,7 @@ class SubjectReader:
             sub2 = self._trigger_subject(m, seg_start, end)
             if sub2 is not None:
                 return sub2
-            if self._leading_at(m.end(), end) is None and m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
+            if m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
                 return None  # "Chủ tịch UBND tỉnh yêu cầu <what cannot be read>": the speaker is not the assignee
         return sub
 
@@ -201,6 +215,8 @@ class SubjectReader:
         before = self.text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1].lower() in ("đã", "được", "vừa", "từng", "đang"):
             return None  # "Thủ tướng đã giao …" reports an earlier assignment
+        if _CITED_REQUEST_RE.search(self.text, max(0, m.start() - 200), m.start()):
+            return None  # "Ngày 27/01/2011, Bộ Xây dựng có công văn số 140/BXD-QLN đề nghị …" cites a request
         after = self.text[m.end() : m.end() + 20].split()
         if word in ("đề nghị", "yêu cầu") and after and after[0].lower() in _NOT_AFTER_TRIGGER:
             return None
@@ -256,10 +272,21 @@ class SubjectReader:
             lead = self._leading_at(p, b)
             if lead is None:
                 continue
+            if text[lead.end : b].lstrip().startswith(",") and self._inside_enumeration(a, a + m.start()):
+                continue  # "… yêu cầu của Bộ Chính trị, Ban Bí thư và Ban X, trên cơ sở …": still the list
             sub = self._subject_from(lead, a, b, strict=True)
             if sub is not None and not sub.bare and not sub.colon:
                 return self._handed_on(sub, a, b)
         return None
+
+    def _inside_enumeration(self, a: int, comma: int) -> bool:
+        """For "… theo yêu cầu của Bộ Chính trị, Ban Bí thư và …": the comma goes on with a list of agencies."""
+        head = self.text[a:comma]
+        m = next(reversed(list(re.finditer(r"\b(?:của|với|và)\s+", head))), None)
+        if m is None:
+            return False
+        lead = self.canon.parse_leading(self.text[:comma], a + m.end())
+        return lead is not None and lead.start == a + m.end() and lead.end == comma
 
     def _inner_trigger(self, p: int, clause_end: int, sent_end: int) -> Subject | None:
         """For "Chính phủ trân trọng đề nghị X …" and "(Giao Công an tỉnh chủ trì …)" inside a clause."""
