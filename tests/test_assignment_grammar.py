@@ -246,3 +246,41 @@ def test_lower_case_plural_after_de_nghi_is_the_letters_recipients(canon):
         ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", "giao"),
     }
     assert all(flat(a.task).endswith("khẩn trương báo cáo số biên chế còn thiếu trước ngày 15/12/2025") for a in found)
+
+
+# ---------------------------------------------------------------- "… do X chủ trì, phối hợp với Y" / "… do X cấp"
+
+
+def test_agent_after_do_of_a_leading_verb(canon):
+    raw = (
+        "Xét đề nghị của Bộ Công Thương, Phó Thủ tướng có ý kiến như sau:\n\n"
+        "1. Thành lập Tổ công tác liên ngành về xăng dầu do Bộ Công Thương chủ trì, phối hợp với Bộ Tài chính "
+        "và Ngân hàng Nhà nước Việt Nam để theo dõi giá xăng dầu trong nước.\n"
+        "2. Kinh phí hoạt động của Tổ do Bộ Tài chính cấp hằng năm trong dự toán của Bộ Công Thương.\n"
+    )
+    wrapped = raw.replace(
+        "do Bộ Công Thương chủ trì, phối hợp với Bộ Tài chính", "do Bộ Công Thương chủ trì,\nphối hợp với Bộ Tài chính"
+    )
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        first = [a for a in found if "Tổ công tác liên ngành" in a.task]
+        assert {(a.agency, a.role) for a in first} == {
+            ("Bộ Công Thương", "chủ trì"),
+            ("Bộ Tài chính", "phối hợp"),
+            ("Ngân hàng Nhà nước Việt Nam", "phối hợp"),
+        }
+        assert all(flat(a.task).startswith("Thành lập Tổ công tác liên ngành về xăng dầu") for a in first)
+        money = [a for a in found if a.task.startswith("Kinh phí")]
+        assert [(a.agency, a.role) for a in money] == [("Bộ Tài chính", "giao")]
+        assert (
+            flat(money[0].task)
+            == "Kinh phí hoạt động của Tổ do Bộ Tài chính cấp hằng năm trong dự toán của Bộ Công Thương"
+        )
+
+
+def test_agent_after_do_of_a_past_fact_is_no_task(canon):
+    raw = (
+        "Xét đề nghị của Bộ Công Thương, Phó Thủ tướng có ý kiến như sau:\n\n"
+        "Đề án đã được xây dựng do Bộ Công Thương chủ trì trong năm 2020, nay không còn phù hợp.\n"
+    )
+    assert extract(raw, canon)[1] == []

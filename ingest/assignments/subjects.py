@@ -33,6 +33,12 @@ _CITED_REQUEST_RE = re.compile(
     r"(?:\s+số)?\s+\d[^.;:,]{0,120}$",
     re.IGNORECASE,
 )
+# "do <agency> chủ trì / cấp / bố trí …": the agent of a leading or funding verb.
+_DO_AGENT_RE = re.compile(r"(?<![\w])do\s+(?=[A-ZĐÀ-Ỹ])")
+_DO_VERB_RE = re.compile(
+    r"\s*(?:(?:trực\s+tiếp|tiếp\s+tục)\s+)?(chủ\s+trì|cấp|bố\s+trí|bảo\s+đảm|đảm\s+bảo|chi\s+trả)\b"
+)
+_PAST_BEFORE_DO_RE = re.compile(r"\b(?:đã|được|vừa)\b[^,;.]*$")
 # A head written in lower case before its field or abbreviation: "sở Giáo dục và Đào tạo", "sở GDĐT".
 _LOWER_HEAD_RE = re.compile(r"(sở|bộ)(?=\s+[A-ZĐÀ-Ỹ])")
 # A bare plural in lower case: "bộ, ngành, địa phương", "cơ quan, đơn vị".
@@ -242,7 +248,8 @@ class SubjectReader:
                 clause_end = b
                 sub = self._subject_at(p, clause_end, strict=k > 0)
                 if sub is None:
-                    cands = [self._inner_trigger(p, starts[k + 1] if k + 1 < len(starts) else b, b)]
+                    nxt = starts[k + 1] if k + 1 < len(starts) else b
+                    cands = [self._inner_trigger(p, nxt, b), self._do_agent(p, nxt)]
                     if k == 0:
                         cands.append(self._after_adverbial(a, b))
                     found_c = [c for c in cands if c is not None]
@@ -277,6 +284,37 @@ class SubjectReader:
             sub = self._subject_from(lead, a, b, strict=True)
             if sub is not None and not sub.bare and not sub.colon:
                 return self._handed_on(sub, a, b)
+        return None
+
+    def _do_agent(self, p: int, clause_end: int) -> Subject | None:
+        """For "Tổ X … do Bộ Thương mại chủ trì, phối hợp với …" and "Kinh phí … do Bộ Tài chính cấp …".
+
+        The agent after "do" of a leading or funding verb is given the whole clause.
+        """
+        text = self.text
+        for m in _DO_AGENT_RE.finditer(text, p, clause_end):
+            if _PAST_BEFORE_DO_RE.search(text, max(p, m.start() - 30), m.start()):
+                continue  # "… đã được phê duyệt do …" tells what was done
+            lead = self.canon.parse_leading(text[:clause_end], m.end())
+            if lead is None or lead.start != m.end():
+                continue
+            v = _DO_VERB_RE.match(text, lead.end, clause_end)
+            if v is None:
+                # "do Bộ Tài chính cấp hàng năm …": "cấp" read as part of the name ("cấp tỉnh")
+                inner = re.search(
+                    r"\s(?=(?:cấp|bố\s+trí|chi\s+trả)\s+(?!tỉnh|huyện|xã|trung\s+ương|cơ\s+sở)\w)",
+                    text[lead.start : lead.end],
+                )
+                if inner is None:
+                    continue
+                lead = self.canon.parse_leading(text[: lead.start + inner.start()], m.end())
+                if lead is None or lead.start != m.end():
+                    continue
+                v = _DO_VERB_RE.match(text, lead.end, clause_end)
+                if v is None:
+                    continue
+            role = "chủ trì" if "chủ" in v.group(1) else "giao"
+            return Subject(lead, v.start(1), p, role)
         return None
 
     def _inside_enumeration(self, a: int, comma: int) -> bool:
