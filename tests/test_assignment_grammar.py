@@ -284,3 +284,35 @@ def test_agent_after_do_of_a_past_fact_is_no_task(canon):
         "Đề án đã được xây dựng do Bộ Công Thương chủ trì trong năm 2020, nay không còn phù hợp.\n"
     )
     assert extract(raw, canon)[1] == []
+
+
+# ---------------------------------------------------------------- co-operators named as groups
+
+
+def test_group_of_cooperators_ends_before_to_chuc_the_verb(canon):
+    raw = (
+        "Giao Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với các sở, ngành có liên quan và các địa phương "
+        "tổ chức triển khai Đề án phát triển du lịch cộng đồng.\n"
+    )
+    wrapped = raw.replace("và các địa phương ", "và các địa phương\n")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        assert rows(found) == {
+            ("Sở Văn hóa, Thể thao và Du lịch", "chủ trì"),
+            ("Các sở, ngành có liên quan", "phối hợp"),
+            ("Các địa phương", "phối hợp"),
+        }
+        assert all(flat(a.task).endswith("tổ chức triển khai Đề án phát triển du lịch cộng đồng") for a in found)
+    # a group noun is still a group: "các cơ quan, tổ chức có liên quan"
+    lead = canon.parse_leading(
+        "các cơ quan, tổ chức có liên quan tham mưu cho Ủy ban nhân dân tỉnh", 0, keep_vague=True
+    )
+    assert lead is not None and [c for _, c in lead.names] == ["Các cơ quan, tổ chức có liên quan"]
+
+
+def test_related_agencies_without_cac_after_phoi_hop_voi(canon):
+    raw = "1. Sở Công Thương chủ trì, phối hợp với cơ quan liên quan kiểm tra giá phân bón trên địa bàn tỉnh.\n"
+    _, found = extract(raw, canon)
+    assert rows(found) == {("Sở Công Thương", "chủ trì"), ("Cơ quan liên quan", "phối hợp")}
+    task = "Sở Công Thương chủ trì, phối hợp với cơ quan liên quan kiểm tra giá phân bón trên địa bàn tỉnh"
+    assert all(flat(a.task) == task for a in found)

@@ -724,13 +724,20 @@ class _NameScan:
         q = _QUALIFIER_LEX.longest(toks, j)
         if q and not self.first:
             return q[0]
-        if (
-            not self.first
-            and t.text == t.text.lower()
-            and predicate_at(toks, j)
-            and not (self.group and _GROUP_LEX.longest(toks, j))
-        ):
-            return j, "end", None
+        pred = predicate_at(toks, j) if not self.first and t.text == t.text.lower() else None
+        if pred:
+            g = _GROUP_LEX.longest(toks, j) if self.group else None
+            # a group goes on with a group noun ("… và tổ chức tín dụng"), unless the noun is the verb a
+            # verb follows: "các địa phương tổ chức triển khai …" ends before "tổ chức", the predicate
+            verb = (
+                g is not None
+                and g[1] == pred
+                and g[0] < self.n
+                and predicate_at(toks, g[0]) is not None
+                and _QUALIFIER_LEX.longest(toks, g[0]) is None  # "tổ chức có liên quan" is a group
+            )
+            if g is None or verb:
+                return j, "end", None
         if self.first:
             self.first = False
             return self._first_word(j)

@@ -20,6 +20,10 @@ from ingest.assignments.patterns import (
 )
 from ingest.assignments.records import Unit
 
+# A group of related agencies written without "các": "cơ quan liên quan", "đơn vị có liên quan".
+_BARE_RELATED_RE = re.compile(
+    r"(?:cơ\s+quan|đơn\s+vị|ngành)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|ngành|địa\s+phương))*\s+(?:có\s+)?liên\s+quan"
+)
 # Courtesy that closes a letter.
 _COURTESY_CLOSE_RE = re.compile(
     r"\W*(?:rất\s+mong|mong\s+nhận\s+được|(?:xin\s+)?trân\s+trọng\s+cảm\s+ơn|xin\s+cảm\s+ơn)", re.I
@@ -107,6 +111,9 @@ class Emitter:
         for m in _COOP_WITH_RE.finditer(text, ts, first_end):
             lead = self.canon.parse_leading(text[:first_end], m.end())
             if lead is None or lead.start != m.end():
+                bare = _BARE_RELATED_RE.match(text, m.end(), first_end)
+                if bare:  # "phối hợp với cơ quan liên quan …": a group written without "các"
+                    out.append((bare.group(0), bare.group(0)[:1].upper() + bare.group(0)[1:]))
                 continue
             only_groups = all(kind == "group" for kind in lead.kinds)
             for (p, c), kind in zip(lead.names, lead.kinds, strict=True):
