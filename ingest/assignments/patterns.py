@@ -30,8 +30,11 @@ _NOT_TASK_RE = re.compile(
 )
 # The predicate of a decision's closing article: "… chịu trách nhiệm thi hành Quyết định này".
 _CLOSING_RE = re.compile(
-    r"[\s,;]*(?:chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\s+(?:tổ\s+chức\s+)?(?:thi\s+hành|thực\s+hiện)\s+"
-    r"(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|văn\s+bản)\s+này",
+    r"[\s,;]*(?:(?:chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\s+(?:tổ\s+chức\s+)?(?:thi\s+hành|thực\s+hiện)\s+"
+    r"(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|văn\s+bản)\s+này"
+    # "… căn cứ Quyết định (này) (để) thi hành", "… căn cứ Quyết định này thực hiện"
+    r"|căn\s+cứ\s+(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch)(?:\s+này)?\s+(?:để\s+)?"
+    r"(?:thi\s+hành|thực\s+hiện))",
     re.IGNORECASE,
 )
 # The recipients of a letter: "Kính gửi: Bộ Công Thương".
