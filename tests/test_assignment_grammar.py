@@ -316,3 +316,33 @@ def test_related_agencies_without_cac_after_phoi_hop_voi(canon):
     assert rows(found) == {("Sở Công Thương", "chủ trì"), ("Cơ quan liên quan", "phối hợp")}
     task = "Sở Công Thương chủ trì, phối hợp với cơ quan liên quan kiểm tra giá phân bón trên địa bàn tỉnh"
     assert all(flat(a.task) == task for a in found)
+
+
+def test_cooperating_groups_beside_named_agencies_and_embedded_subjects(canon):
+    raw = (
+        "2. Sở Nội vụ chủ trì, phối hợp với các sở, ban, ngành, đoàn thể tỉnh và Ủy ban nhân dân các huyện "
+        "tham mưu Ủy ban nhân dân tỉnh phối hợp với Bộ Nội vụ sắp xếp đơn vị hành chính cấp xã.\n"
+    )
+    wrapped = raw.replace("đoàn thể tỉnh và ", "đoàn thể tỉnh và\n")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        # Bộ Nội vụ co-operates with the People's Committee the Sở advises, not with the Sở
+        assert rows(found) == {
+            ("Sở Nội vụ", "chủ trì"),
+            ("Các sở, ban, ngành, đoàn thể tỉnh", "phối hợp"),
+            ("Ủy ban nhân dân các huyện", "phối hợp"),
+        }
+        assert all(flat(a.task).endswith("sắp xếp đơn vị hành chính cấp xã") for a in found)
+
+
+def test_closing_article_that_says_can_cu_quyet_dinh_thi_hanh(canon):
+    raw = "Điều 3. Văn phòng Ủy ban nhân dân tỉnh; Sở Tài chính; các đơn vị liên quan căn cứ Quyết định thi hành./.\n"
+    wrapped = raw.replace("Sở Tài chính; ", "Sở Tài chính;\n")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        assert rows(found) == {
+            ("Văn phòng Ủy ban nhân dân tỉnh", "giao"),
+            ("Sở Tài chính", "giao"),
+            ("Các đơn vị liên quan", "giao"),
+        }
+        assert all(flat(a.task).endswith("căn cứ Quyết định thi hành") for a in found)

@@ -24,6 +24,8 @@ from ingest.assignments.records import Unit
 _BARE_RELATED_RE = re.compile(
     r"(?:cơ\s+quan|đơn\s+vị|ngành)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|ngành|địa\s+phương))*\s+(?:có\s+)?liên\s+quan"
 )
+# Verbs whose object does the next verb: "tham mưu UBND tỉnh phối hợp với …", "đề nghị Bộ X phối hợp …".
+_ADVISE_RE = re.compile(r"\b(?:tham\s+mưu(?:\s+cho)?|đề\s+nghị|kiến\s+nghị|giúp|hướng\s+dẫn|chỉ\s+đạo)\s+", re.I)
 # Courtesy that closes a letter.
 _COURTESY_CLOSE_RE = re.compile(
     r"\W*(?:rất\s+mong|mong\s+nhận\s+được|(?:xin\s+)?trân\s+trọng\s+cảm\s+ơn|xin\s+cảm\s+ơn)", re.I
@@ -109,15 +111,23 @@ class Emitter:
             first_end = ts + m_end.start()
         out: list[tuple[str, str]] = []
         for m in _COOP_WITH_RE.finditer(text, ts, first_end):
+            if self._agency_before(ts, m.start()):
+                continue  # "… tham mưu UBND Thành phố phối hợp với Bộ X": the co-operators of another subject
             lead = self.canon.parse_leading(text[:first_end], m.end())
             if lead is None or lead.start != m.end():
                 bare = _BARE_RELATED_RE.match(text, m.end(), first_end)
                 if bare:  # "phối hợp với cơ quan liên quan …": a group written without "các"
                     out.append((bare.group(0), bare.group(0)[:1].upper() + bare.group(0)[1:]))
                 continue
-            only_groups = all(kind == "group" for kind in lead.kinds)
-            for (p, c), kind in zip(lead.names, lead.kinds, strict=True):
-                if kind == "group" and not only_groups:
-                    continue
-                out.append((p, c))
+            out.extend(lead.names)
         return out
+
+    def _agency_before(self, ts: int, pos: int) -> bool:
+        """Whether an agency that is the object of "tham mưu", "đề nghị", "giúp" … ends right before ``pos``."""
+        text = self.text
+        window_start = max(ts, pos - 120)
+        m = next(reversed(list(_ADVISE_RE.finditer(text, window_start, pos))), None)
+        if m is None:
+            return False
+        lead = self.canon.parse_leading(text[:pos], m.end())
+        return lead is not None and lead.start == m.end() and not text[lead.end : pos].strip(" ,")
