@@ -346,3 +346,32 @@ def test_closing_article_that_says_can_cu_quyet_dinh_thi_hanh(canon):
             ("Các đơn vị liên quan", "giao"),
         }
         assert all(flat(a.task).endswith("căn cứ Quyết định thi hành") for a in found)
+
+
+# ---------------------------------------------------------------- closing articles as PDFs and old portals give them
+
+
+def test_closing_article_cut_after_a_title(canon):
+    raw = (
+        "QUYẾT ĐỊNH:\n\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp quản lý cụm công nghiệp.\n\n"
+        "Điều 2. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc\n"
+        "Sở Công Thương, Cục trưởng Cục Thuế tỉnh; Thủ trưởng các đơn vị thuộc và trực thuộc Sở Công Thương "
+        "chịu trách nhiệm thi hành Quyết định này./.\n"
+    )
+    _, found = extract(raw, canon)
+    assert rows(found) == {
+        ("Văn phòng Ủy ban nhân dân tỉnh", "giao"),
+        ("Sở Công Thương", "giao"),
+        ("Cục Thuế tỉnh", "giao"),
+        ("Các đơn vị thuộc và trực thuộc Sở Công Thương", "giao"),
+    }
+    assert all(flat(a.task).endswith("chịu trách nhiệm thi hành Quyết định này") for a in found)
+    assert all(flat(a.task).startswith("Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Công Thương") for a in found)
+
+
+def test_title_named_like_its_agency_is_dropped_once():
+    canon = AgencyCanon()
+    assert canon.canonical("Cục trưởng Cục Quản lý thị trường") == "Cục Quản lý thị trường"
+    assert canon.canonical("Chi cục trưởng Chi cục Thuế khu vực") == "Chi cục Thuế khu vực"
+    assert canon.canonical("Chánh Văn phòng UBND tỉnh") == "Văn phòng Ủy ban nhân dân tỉnh"

@@ -242,6 +242,10 @@ class AgencyCanon:
         m = self._titles.longest(toks, 0)
         if m and m[0] < len(toks) and self._starts_org(toks, m[0]):
             repl = m[1][1]
+            rest_keys = [x.key for x in toks[m[0] :] if x.word]
+            repl_keys = [x.key for x in tokenize(repl) if x.word]
+            if repl and rest_keys[: len(repl_keys)] == repl_keys:
+                repl = ""  # "Cục trưởng Cục Thuế" → "Cục Thuế", not "Cục Cục Thuế"
             if repl:
                 out.append((repl, False))
                 prev_end = toks[m[0] - 1].end
@@ -751,6 +755,8 @@ class _NameScan:
             return j, "list", head
         if self.group and nxt < self.n and _GROUP_LEX.longest(toks, nxt):
             return nxt
+        if nxt + 1 < self.n and toks[nxt].low == "trực" and toks[nxt + 1].low == "thuộc":
+            return nxt  # "các đơn vị thuộc và trực thuộc Tổng cục Thuế"
         if nxt < self.n and toks[nxt].low in LOCALITY_WORDS and any(x.low in LOCALITY_WORDS for x in toks[self.i : j]):
             return nxt  # "Ủy ban nhân dân các xã, phường và đặc khu"
         if nxt < self.n and toks[nxt].word and _is_capitalised(toks[nxt].text) and not self.group:
