@@ -375,3 +375,33 @@ def test_title_named_like_its_agency_is_dropped_once():
     assert canon.canonical("Cục trưởng Cục Quản lý thị trường") == "Cục Quản lý thị trường"
     assert canon.canonical("Chi cục trưởng Chi cục Thuế khu vực") == "Chi cục Thuế khu vực"
     assert canon.canonical("Chánh Văn phòng UBND tỉnh") == "Văn phòng Ủy ban nhân dân tỉnh"
+
+
+# ---------------------------------------------------------------- tables flattened with "|"
+
+
+def test_task_table_whose_rows_lost_their_outer_pipes(canon):
+    raw = (
+        "KẾ HOẠCH\n\nIII. NHIỆM VỤ CỤ THỂ\n\n"
+        "TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian\n"
+        "1 | Tập huấn phòng, chống sốt xuất huyết cho y tế cơ sở | Sở Y tế | Ủy ban nhân dân các huyện | Quý II/2024\n"
+        "2 | Bảo đảm kinh phí cho công tác phun hóa chất | Sở Tài chính | Sở Y tế | Năm 2024\n"
+    )
+    _, found = extract(raw, canon)
+    assert {(a.agency, a.role, a.task, a.deadline) for a in found} == {
+        ("Sở Y tế", "chủ trì", "Tập huấn phòng, chống sốt xuất huyết cho y tế cơ sở", "Quý II/2024"),
+        ("Ủy ban nhân dân các huyện", "phối hợp", "Tập huấn phòng, chống sốt xuất huyết cho y tế cơ sở", "Quý II/2024"),
+        ("Sở Tài chính", "chủ trì", "Bảo đảm kinh phí cho công tác phun hóa chất", "Năm 2024"),
+        ("Sở Y tế", "phối hợp", "Bảo đảm kinh phí cho công tác phun hóa chất", "Năm 2024"),
+    }
+
+
+def test_letterhead_row_with_a_trailing_pipe_is_split_into_cells():
+    text = normalize_text("Số: 12/UBND-VX | Hà Nội, ngày 05 tháng 4 năm 2018 |\n\nKính gửi: | - Sở Y tế |\n")
+    assert "Số: 12/UBND-VX\n" in text and "|" not in text
+    assert "- Sở Y tế" in text
+    # one pipe in a sentence is no table
+    assert (
+        normalize_text("Thời gian | địa điểm được thông báo sau.\n").strip()
+        == "Thời gian | địa điểm được thông báo sau."
+    )
