@@ -405,3 +405,27 @@ def test_letterhead_row_with_a_trailing_pipe_is_split_into_cells():
         normalize_text("Thời gian | địa điểm được thông báo sau.\n").strip()
         == "Thời gian | địa điểm được thông báo sau."
     )
+
+
+# ---------------------------------------------------------------- an opening with its own task before "trong đó … sau:"
+
+
+def test_opening_task_before_trong_do_and_its_list(canon):
+    raw = (
+        "Để nâng cao hiệu quả quản lý ngân sách, Chủ tịch UBND tỉnh yêu cầu Giám đốc Sở Tài chính và Chủ tịch "
+        "UBND các huyện chỉ đạo, kiểm tra các đơn vị trực thuộc chấp hành nghiêm kỷ luật tài chính, trong đó "
+        "tập trung thực hiện các nhiệm vụ sau:\n"
+        "1. Rà soát các khoản chi thường xuyên không cấp thiết.\n"
+        "2. Công khai dự toán ngân sách theo quy định.\n"
+    )
+    wrapped = raw.replace("Chủ tịch UBND tỉnh yêu cầu Giám đốc", "Chủ tịch UBND tỉnh yêu cầu\nGiám đốc")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        own = [a for a in found if "chấp hành nghiêm kỷ luật tài chính" in a.task]
+        assert {(a.agency, a.role) for a in own} == {("Sở Tài chính", "giao"), ("Ủy ban nhân dân các huyện", "giao")}
+        assert all(flat(a.task).endswith("chấp hành nghiêm kỷ luật tài chính") for a in own)
+        items = {flat(a.task) for a in found if a not in own}
+        assert items == {
+            "Rà soát các khoản chi thường xuyên không cấp thiết",
+            "Công khai dự toán ngân sách theo quy định",
+        }

@@ -23,6 +23,7 @@ from ingest.assignments.patterns import (
     _EXHORT_RE,
     _FIELD_RE,
     _MIN_TASK_CHARS,
+    _OWN_BEFORE_LIST_RE,
     _PREAMBLE_RE,
     _RECIPIENTS_RE,
     _REPORT_INTRO_RE,
@@ -112,7 +113,8 @@ class Extractor:
                 if use_opening and unit.frame is not None:
                     opening = Frame(unit.frame.agencies, unit.frame.role, handed=True, verb_first=True)
                     if unit.pending is not None:  # the opening's own clause is a task too
-                        self.emitter.emit(unit, *unit.pending)
+                        names, ts, te, role = unit.pending
+                        self.emitter.emit(unit, names, *self._own_part(ts, te), role)
                         unit.pending = None
         return units, opening_at
 
@@ -191,9 +193,21 @@ class Extractor:
                 if v.tasks:
                     lonely = False
                     break
+            names, ts, te, role = u.pending
             if lonely:
-                names, ts, te, role = u.pending
                 self.emitter.emit(u, names, ts, te, role)
+                continue
+            s2, e2 = self._own_part(ts, te)
+            if e2 < te:
+                self.emitter.emit(u, names, s2, e2, role)
+
+    def _own_part(self, ts: int, te: int) -> tuple[int, int]:
+        """An intro's own task: "… yêu cầu X chỉ đạo, kiểm tra …, trong đó tập trung các nhiệm vụ sau:" ends
+        before "trong đó" (the items below are its details); other intros are kept whole."""
+        own = _OWN_BEFORE_LIST_RE.search(self.text, ts, te)
+        if own is None or len(self.text[ts : own.start()].split()) < _SHORT_TASK_WORDS:
+            return ts, te
+        return _strip_span(self.text, ts, own.start())
 
     def _ancestors(self, b: Block, by_short: dict[str, int], opens: bool) -> list[int]:
         """Indices (into units) of the blocks on b's heading path, outermost first."""

@@ -47,6 +47,8 @@ _REPORT_INTRO_RE = re.compile(
     r"[^.;:]{0,20}\bsau(?:\s+đây)?\s*:\s*\**$",
     re.IGNORECASE,
 )
+# The turn from an intro's own task to the list under it: "…, trong đó tập trung (thực hiện) … sau:".
+_OWN_BEFORE_LIST_RE = re.compile(r",\s*trong\s+đó\b[^.;]{0,120}\bsau(?:\s+đây)?\s*:?\s*\**$", re.IGNORECASE)
 # The formula that closes a directive: "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo …".
 _DIFFICULTY_RE = re.compile(
     r"\W*(?:trong\s+quá\s+trình[^,.;]{0,60},\s*)?(?:nếu|trường\s+hợp)\s+(?:có|phát\s+sinh|gặp)\s+"
