@@ -429,3 +429,20 @@ def test_opening_task_before_trong_do_and_its_list(canon):
             "Rà soát các khoản chi thường xuyên không cấp thiết",
             "Công khai dự toán ngân sách theo quy định",
         }
+
+
+def test_a_newspaper_reporting_on_a_date_is_no_assignee(canon):
+    raw = (
+        "Kính gửi: Bộ Công Thương.\n\n"
+        "Báo Lao động số ra ngày 12 tháng 5 năm 2011 đăng bài “Giá điện tăng bất thường”. Về việc này, Phó Thủ "
+        "tướng có ý kiến như sau:\n\n"
+        "Bộ Công Thương kiểm tra thông tin bài báo nêu, báo cáo Thủ tướng Chính phủ trước ngày 30 tháng 5 năm 2011.\n"
+    )
+    wrapped = raw.replace("Báo Lao động số ra ngày 12 tháng 5", "Báo Lao động số ra\nngày 12 tháng 5")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        assert rows(found) == {("Bộ Công Thương", "giao")}
+        assert flat(found[0].task).startswith("Bộ Công Thương kiểm tra thông tin bài báo nêu")
+    assert [c for _, c in canon.parse_leading("Báo Nhân dân ngày 24 tháng 3 năm 2004 có bài", 0).names] == [
+        "Báo Nhân dân"
+    ]

@@ -725,6 +725,8 @@ class _NameScan:
         toks, t = self.toks, self.toks[j]
         if t.low in ("và", "cùng") and not self.first:
             return self._conjunction(j)
+        if t.low == "ngày" and not self.first and j + 1 < self.n and toks[j + 1].text[:1].isdigit():
+            return j, "end", None  # "Báo Nhân dân ngày 24 tháng 3 …": a date is no part of a name
         q = _QUALIFIER_LEX.longest(toks, j)
         if q and not self.first:
             return q[0]

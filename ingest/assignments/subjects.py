@@ -39,6 +39,10 @@ _DO_VERB_RE = re.compile(
     r"\s*(?:(?:trực\s+tiếp|tiếp\s+tục)\s+)?(chủ\s+trì|cấp|bố\s+trí|bảo\s+đảm|đảm\s+bảo|chi\s+trả)\b"
 )
 _PAST_BEFORE_DO_RE = re.compile(r"\b(?:đã|được|vừa)\b[^,;.]*$")
+# A subject dated or reporting, never given a task: "Báo X (số ra) ngày 14/4/2011 đăng bài …", "… có bài: …".
+_DATED_REPORT_RE = re.compile(
+    r"(?:(?:số\s+ra\s+)?ngày\s+\d|số\s+ra\b|(?:có|đăng)\s+bài\b|đăng\s+tải\b|đưa\s+tin\b|phản\s+ánh\b)", re.I
+)
 # A head written in lower case before its field or abbreviation: "sở Giáo dục và Đào tạo", "sở GDĐT".
 _LOWER_HEAD_RE = re.compile(r"(sở|bộ)(?=\s+[A-ZĐÀ-Ỹ])")
 # A bare plural in lower case: "bộ, ngành, địa phương", "cơ quan, đơn vị".
@@ -62,7 +66,7 @@ class SubjectReader:
         rest = self.text[pos:end].lstrip()
         if not rest:
             return False
-        if _PAST_RE.match(rest):
+        if _PAST_RE.match(rest) or _DATED_REPORT_RE.match(rest):
             return False
         toks = _tok_after(self.text, pos, end)
         if not toks or not toks[0].word:
