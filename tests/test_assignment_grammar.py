@@ -446,3 +446,16 @@ def test_a_newspaper_reporting_on_a_date_is_no_assignee(canon):
     assert [c for _, c in canon.parse_leading("Báo Nhân dân ngày 24 tháng 3 năm 2004 có bài", 0).names] == [
         "Báo Nhân dân"
     ]
+
+
+def test_national_committee_written_in_lower_case(canon):
+    raw = (
+        "Xét đề nghị của Bộ Y tế, Thủ tướng Chính phủ có ý kiến như sau:\n\n"
+        "Giao Ủy ban quốc gia về người cao tuổi Việt Nam chủ trì, phối hợp với Bộ Y tế xây dựng chương trình "
+        "chăm sóc sức khỏe người cao tuổi, trình Thủ tướng Chính phủ trong quý III năm 2024.\n"
+    )
+    wrapped = raw.replace("phối hợp với Bộ Y tế xây dựng chương trình", "phối hợp với Bộ Y tế xây dựng\nchương trình")
+    for text in (raw, wrapped):
+        _, found = extract(text, canon)
+        assert rows(found) == {("Ủy ban quốc gia về người cao tuổi Việt Nam", "chủ trì"), ("Bộ Y tế", "phối hợp")}
+        assert all("xây dựng chương trình chăm sóc sức khỏe người cao tuổi" in flat(a.task) for a in found)

@@ -509,6 +509,8 @@ class AgencyCanon:
                 return ("org", i)
             if head in ("Cơ quan", "Tổ công tác", "Ngành") and predicate_at(toks, j) is None:
                 return ("org", i)
+            if j + 1 < len(toks) and toks[j].low == "quốc" and toks[j + 1].low == "gia":
+                return ("org", i)  # "Ủy ban quốc gia UNESCO", "Hội đồng quốc gia về …"
         return None
 
     def _extend_name(self, toks: list[Token], i: int, kind: str, shared: str | None) -> tuple[int, str, str | None]:
