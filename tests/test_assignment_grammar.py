@@ -459,3 +459,17 @@ def test_national_committee_written_in_lower_case(canon):
         _, found = extract(text, canon)
         assert rows(found) == {("Ủy ban quốc gia về người cao tuổi Việt Nam", "chủ trì"), ("Bộ Y tế", "phối hợp")}
         assert all("xây dựng chương trình chăm sóc sức khỏe người cao tuổi" in flat(a.task) for a in found)
+
+
+def test_closing_formula_with_its_report_of_difficulties_is_no_task(canon):
+    raw = (
+        "1. Sở Y tế chủ trì kiểm tra an toàn thực phẩm tại các bếp ăn tập thể.\n"
+        "Đề nghị các sở, ban, ngành và địa phương khẩn trương thực hiện đúng chức năng được giao; kịp thời báo cáo "
+        "UBND tỉnh những khó khăn, vướng mắc để xem xét, chỉ đạo./.\n"
+    )
+    wrapped = raw.replace("địa phương khẩn trương", "địa phương khẩn\ntrương")
+    for text in (raw, wrapped):
+        assert rows(extract(text, canon)[1]) == {("Sở Y tế", "chủ trì")}
+    # a closing that names what to carry out is a task
+    named = raw.replace("thực hiện đúng chức năng được giao", "thực hiện Chỉ thị này")
+    assert ("Các sở, ban, ngành và địa phương", "giao") in rows(extract(named, canon)[1])

@@ -62,7 +62,9 @@ _EXHORT_RE = re.compile(
     r"(?:(?:tổ\s+chức\s+)?triển\s+khai(?:\s*(?:,|và)?\s*thực\s+hiện)?|thực\s+hiện)"
     r"(?:\s+(?:nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|có\s+hiệu\s+quả|hiệu\s+quả|tốt))*"
     r"(?:\s+(?:các|những)\s+(?:nội\s+dung|yêu\s+cầu|nhiệm\s+vụ)(?:\s+chỉ\s+đạo)?\s+(?:nêu\s+)?trên)?"
-    r"(?:\s+theo\s+(?:thẩm\s+quyền|chức\s+năng)[^.;]{0,30})?[\s./]*",
+    r"(?:\s+(?:đúng\s+|theo\s+)?(?:thẩm\s+quyền|chức\s+năng)[^.;]{0,30})?"
+    # "…; kịp thời báo cáo UBND tỉnh những khó khăn, vướng mắc để xem xét, chỉ đạo"
+    r"(?:\s*[;,]\s*[^.;]{0,40}?\bbáo\s+cáo\b[^.;]{0,60}?\b(?:khó\s+khăn|vướng\s+mắc)[^.;]{0,60})?[\s./]*",
     re.IGNORECASE,
 )
 # The clause saying when a text applies: "Quyết định này có hiệu lực (thi hành) kể từ ngày ký".
