@@ -19,6 +19,7 @@ head, "quy định" is not; "Tỉnh" is not "tình"), unless the text carries no
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tomllib
@@ -169,6 +170,7 @@ class AgencyCanon:
         for k, v in t.titles.items():
             self._titles.add(k, (k, v))
         self._seen: dict[str, str] = {}  # folded key → canonical, every name canonicalised
+        self._canonical_memo: dict[str, str] = {}  # canonical() of names already seen (a pure function of the table)
 
     # -------------------------------------------------------- construction
 
@@ -191,6 +193,16 @@ class AgencyCanon:
 
     def canonical(self, name: str) -> str:
         """The canonical form of one agency name (accents kept, aliases resolved, scope kept)."""
+        memo = self._canonical_memo.get(name)
+        if memo is not None:
+            return memo
+        result = self._canonical_uncached(name)
+        if len(self._canonical_memo) >= _MEMO_LIMIT:
+            self._canonical_memo.clear()
+        self._canonical_memo[name] = result
+        return result
+
+    def _canonical_uncached(self, name: str) -> str:
         text = collapse_spaces(nfc(name))
         text = re.sub(r"^[\s\-–+•*·.,;:]+|[\s.,;:]+$", "", text)
         text = re.sub(r"^(?:[a-zđ]|\d+(?:\.\d+)*|[IVXLC]+)[.)]\s+", "", text)
@@ -201,7 +213,7 @@ class AgencyCanon:
     @staticmethod
     def key(name: str) -> str:
         """Comparison key: folded words joined by single spaces."""
-        return " ".join(t.key for t in tokenize(nfc(name)) if t.word)
+        return _name_key(name)
 
     def _expand(self, toks: list[Token]) -> list[tuple[str, bool]]:
         """Tokens → (piece, space_before) with abbreviations and whole-name aliases expanded."""
@@ -674,6 +686,13 @@ class AgencyCanon:
 
 
 # ---------------------------------------------------------------- helpers
+
+_MEMO_LIMIT = 200_000  # names remembered per canon; each question compares against every stored agency
+
+
+@functools.lru_cache(maxsize=_MEMO_LIMIT)
+def _name_key(name: str) -> str:
+    return " ".join(t.key for t in tokenize(nfc(name)) if t.word)
 
 
 # ---------------------------------------------------------------- one agency name, word by word
