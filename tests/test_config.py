@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from chidao.config import ConfigError, load_settings, valid_keys
+from chidao.config import DEFAULT_MODEL, ConfigError, load_settings, valid_keys
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +59,12 @@ def test_config_file_named_by_environment(tmp_path, monkeypatch):
         load_settings()
 
 
-def test_model_identity_includes_a_non_default_backend():
-    assert load_settings().model_id == load_settings().model
+def test_model_identity_includes_encoder_and_precision():
+    default = load_settings()
+    assert default.encoder == "auto" and default.backend == "onnx"
+    assert default.model_id == "onnx-int8:" + DEFAULT_MODEL
+    assert load_settings({"encoder": "sentence-transformers"}).model_id == DEFAULT_MODEL
+    other = load_settings({"model": "intfloat/multilingual-e5-base"})
+    assert other.backend == "sentence-transformers" and other.model_id == "intfloat/multilingual-e5-base"
     assert load_settings({"encoder": "hashing"}).model_id.startswith("hashing:")
+    assert load_settings({"encoder": " ONNX "}).model_id == "onnx-int8:" + DEFAULT_MODEL
