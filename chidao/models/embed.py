@@ -231,12 +231,12 @@ class SentenceTransformerEncoder:
 
 # ------------------------------------------------------------------ ONNX Runtime (int8)
 
-_SESSIONS: dict[tuple[str, int], tuple[Any, Any]] = {}
+_SESSIONS: dict[tuple[str, int, int], tuple[Any, Any]] = {}
 
 
-def _load_session(settings: Settings, max_length: int) -> tuple[Any, Any]:
-    """One (InferenceSession, Tokenizer) per (cache dir, max length) per process."""
-    key = (str(settings.cache_dir), max_length)
+def _load_session(settings: Settings, max_length: int, threads: int) -> tuple[Any, Any]:
+    """One (InferenceSession, Tokenizer) per (cache dir, max length, intra-op threads) per process."""
+    key = (str(settings.cache_dir), max_length, threads)
     with _MODELS_LOCK:
         if key in _SESSIONS:
             return _SESSIONS[key]
@@ -251,6 +251,7 @@ def _load_session(settings: Settings, max_length: int) -> tuple[Any, Any]:
 
             options = ort.SessionOptions()
             options.log_severity_level = 3  # no warnings about unused initialisers on every start
+            options.intra_op_num_threads = threads
             # Threads that wait for work sleep instead of spinning: on 2 shared cores spinning burnt 25 % more
             # CPU and was slower (32 passages: 3.5 s CPU / 10.5 s wall spinning, 2.7 s / 8.6 s not).
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -268,23 +269,30 @@ def _load_session(settings: Settings, max_length: int) -> tuple[Any, Any]:
 
 
 class OnnxEncoder:
-    """The default model as int8 ONNX: tokens by ``tokenizers``, mean pooling inside the graph, L2 norm here."""
+    """The default model as int8 ONNX: tokens by ``tokenizers``, mean pooling inside the graph, L2 norm here.
 
-    #: At most this many tokens (batch × longest) in one run: long passages go in smaller batches, which
-    #: bounds the attention buffers ONNX Runtime keeps in its arena (ingest peak RSS).
-    TOKENS_PER_BATCH = 4096
+    Each text is its own ONNX Runtime run. Dynamic int8 quantisation scales the activations per run (one
+    scale per tensor), so texts run together in a batch would change each other's vectors; one text per
+    run gives a text the same vector whatever it is encoded with (the embedding cache relies on that),
+    and pads nothing. ``workers`` texts run side by side, each on ``threads`` intra-op threads: on two
+    cores, two workers of one thread each were the fastest (bench/bench_onnx.py, README).
+    """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, workers: int | None = None, threads: int = 1) -> None:
+        import os
+
         self.settings = settings
         self.name = settings.model_id
         from chidao.models.e5convert import MAX_SEQ_LENGTH
 
         self.max_length = min(settings.max_seq_length, MAX_SEQ_LENGTH)
+        self.workers = max(1, workers if workers is not None else min(os.cpu_count() or 1, 4))
+        self.threads = max(1, threads)
         self._loaded: tuple[Any, Any] | None = None
 
     def _session(self) -> tuple[Any, Any]:
         if self._loaded is None:
-            self._loaded = _load_session(self.settings, self.max_length)
+            self._loaded = _load_session(self.settings, self.max_length, self.threads)
         return self._loaded
 
     @property
@@ -315,14 +323,18 @@ class OnnxEncoder:
         encodings = tokenizer.encode_batch([prompt + nfc(str(t)) for t in texts])
         if not encodings:
             return np.zeros((0, self.dim), dtype=np.float32)
-        lengths = np.array([len(e.ids) for e in encodings])
         truncated = sum(1 for e in encodings if e.overflowing)
         if truncated:
             log.info(
                 "%d of %d %s texts exceed %d tokens and are truncated", truncated, len(texts), kind, self.max_length
             )
-        # Longest first, so that each batch pads little; the order is restored at the end.
-        order = np.argsort(-lengths, kind="stable")
+
+        def run(i: int) -> np.ndarray:
+            ids = np.asarray([encodings[i].ids], dtype=np.int64)
+            return session.run(["embedding"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+
+        # Longest first, so that the workers finish together.
+        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
         bar = None
         if show_progress and len(texts) >= _PROGRESS_MIN:
             from tqdm import tqdm
@@ -330,24 +342,24 @@ class OnnxEncoder:
             bar = tqdm(total=len(texts), desc="Embedding", unit="chunk", file=sys.stderr)
         out: np.ndarray | None = None
         try:
-            start = 0
-            while start < len(order):
-                width = int(lengths[order[start]])
-                size = max(1, min(self.settings.batch_size, self.TOKENS_PER_BATCH // max(width, 1)))
-                idx = order[start : start + size]
-                ids = np.ones((len(idx), width), dtype=np.int64)  # XLM-R's <pad> is 1
-                mask = np.zeros((len(idx), width), dtype=np.int64)
-                for row, i in enumerate(idx):
-                    n = int(lengths[i])
-                    ids[row, :n] = encodings[i].ids
-                    mask[row, :n] = 1
-                vectors = session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
-                if out is None:
-                    out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-                out[idx] = vectors
-                start += len(idx)
-                if bar is not None:
-                    bar.update(len(idx))
+            if self.workers == 1 or len(order) == 1:
+                results = map(run, order)
+                pool = None
+            else:
+                from concurrent.futures import ThreadPoolExecutor
+
+                pool = ThreadPoolExecutor(max_workers=min(self.workers, len(order)), thread_name_prefix="onnx")
+                results = pool.map(run, order)
+            try:
+                for i, vector in zip(order, results, strict=True):
+                    if out is None:
+                        out = np.empty((len(texts), vector.shape[0]), dtype=np.float32)
+                    out[i] = vector
+                    if bar is not None:
+                        bar.update(1)
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
         finally:
             if bar is not None:
                 bar.close()
