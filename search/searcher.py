@@ -47,7 +47,6 @@ class Searcher:
         self._canon = None
         self._pins = threading.local()
         self._query_cache: dict[str, np.ndarray] = {}  # the generation one call in this thread is answering from
-        self._passage_cache: dict[str, np.ndarray] = {}
 
     @classmethod
     def open(cls, settings: Settings, encoder=None) -> Searcher:
@@ -123,28 +122,9 @@ class Searcher:
                 self._query_cache.pop(next(iter(self._query_cache)))
         return vec
 
-    #: Passage vectors remembered by text (answers re-score the same passages for related questions);
-    #: 8,192 vectors of 384 floats are 12 MB.
-    PASSAGE_CACHE = 8192
-
     def encode_passages(self, texts: list[str]) -> np.ndarray:
-        """Passage vectors from the encoder (loaded on first use); passages seen recently are not
-        encoded again, and each distinct text is encoded once per call."""
-        texts = list(texts)
-        with self._lock:
-            found = {t: self._passage_cache[t] for t in texts if t in self._passage_cache}
-        todo = list(dict.fromkeys(t for t in texts if t not in found))
-        if todo:
-            vectors = self.encoder.encode_passages(todo)
-            fresh = dict(zip(todo, vectors, strict=True))
-            found.update(fresh)
-            with self._lock:
-                self._passage_cache.update(fresh)
-                while len(self._passage_cache) > self.PASSAGE_CACHE:
-                    self._passage_cache.pop(next(iter(self._passage_cache)))
-        if not texts:
-            return np.zeros((0, self.encoder.dim), dtype=np.float32)
-        return np.stack([found[t] for t in texts])
+        """Passage vectors from the encoder (loaded on first use)."""
+        return self.encoder.encode_passages(texts)
 
     def dense_text(self, query: str, lexical_scores: np.ndarray | None = None) -> str:
         """What the encoder sees for a query: the query itself, or, typed without accents, the query

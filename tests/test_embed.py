@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from chidao.config import DEFAULT_MODEL, ConfigError, Settings, load_settings
+from chidao.lang.text import fold
 from chidao.models import e5convert, onnxexport
 from chidao.models.embed import BACKENDS, HashingEncoder, OnnxEncoder, SentenceTransformerEncoder, make_encoder
 
@@ -478,3 +479,27 @@ def test_onnx_vector_does_not_depend_on_the_batch(onnx_encoder):
     query = onnx_encoder.encode_queries(["sở giáo dục được giao gì"])
     mixed = onnx_encoder.encode_queries(["sở giáo dục được giao gì", others[1]])
     np.testing.assert_array_equal(mixed[0], query[0])
+
+
+@pytest.mark.model
+def test_latin_tokenizer_part_gives_the_whole_tokenizers_ids(e5_dir, onnx_encoder, tmp_path):
+    from tokenizers import Tokenizer
+
+    from chidao.models import tokens
+
+    onnx_encoder.encode_queries(["khởi động"])  # the export exists
+    whole_file = tmp_path / onnxexport.TOKENIZER_FILE
+    shutil.copyfile(onnxexport.onnx_dir_for(e5_dir) / onnxexport.TOKENIZER_FILE, whole_file)
+    part = tokens.LatinTokenizer(whole_file, 512)  # builds the part beside the copy
+    assert part.part is not None and (tmp_path / tokens.PART_FILE).is_file()
+    assert part.part.get_vocab_size() < 150_000
+    whole = Tokenizer.from_file(str(whole_file))
+    whole.enable_truncation(512)
+    lines = [ln for ln in SAMPLE.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    texts = [*SENTENCES, *lines, *(fold(ln) for ln in lines), "passage: " + " ".join(lines) * 3]
+    texts += ["Hà Nội 北京 Москва 😀 Sở Y tế", "ＳＯ　Ｙ　ＴＥ ½ № ™ …"]
+    ours, truncated = tokens.LatinTokenizer(whole_file, 512).encode_counted(texts)
+    theirs = whole.encode_batch(texts)
+    assert truncated == sum(1 for e in theirs if e.overflowing) >= 1
+    for text, a, b in zip(texts, ours, theirs, strict=True):
+        assert a.tolist() == b.ids, text

