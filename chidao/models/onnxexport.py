@@ -10,10 +10,12 @@
   ``SkipLayerNormalization``, ``BiasGelu``: about a quarter less CPU than the plain graph; the
   embedding fusion is left off so that the word-embedding table stays a quantisable ``Gather``);
   then dynamically quantised by ``onnxruntime.quantization.quantize_dynamic``: weights of every
-  ``MatMul`` and ``Attention`` as int8 per output channel, activations quantised per batch at run
-  time, and the ``Gather`` tables (the 250,002 × 384 word embeddings are 384 MB in fp32) as int8
+  ``MatMul`` and ``Attention`` as int8 per output channel, activations quantised per run at run
+  time (one scale per tensor: ``OnnxEncoder`` runs one text per run so that a text's vector does not
+  depend on its neighbours), and the ``Gather`` tables (the 250,002 × 384 word embeddings are 384 MB in fp32) as int8
   too: 118 MB on disk;
-- ``tokenizer.json``: copied from the source folder (read with the ``tokenizers`` library);
+- ``tokenizer.json``: copied from the source folder (read with the ``tokenizers`` library; its
+  Latin-script part, ``chidao.models.tokens``, is added beside it on first use);
 - ``chidao_onnx.json``: what was built from what (source folder and its conversion record,
   torch / onnx / onnxruntime versions, quantisation settings) and the fidelity measured at
   export: cosine between the int8 model and the fp32 PyTorch model on Vietnamese sentences.
