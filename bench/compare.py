@@ -12,7 +12,9 @@ configured encoder (the default: int8 ONNX). Parts (each can be skipped with --s
   peak RSS of each process;
 - ``fidelity``: cosine between the configured encoder and the fp32 sentence-transformers model on
   1,000 real passages (the naive pipeline's 1,000-character chunks of CORPUS, sampled with a fixed
-  seed; the fp32 vectors are the naive pipeline's own);
+  seed; the fp32 vectors are the naive pipeline's own); with ``--fp32-index IDX`` (the same corpus
+  ingested with ``CHIDAO_ENCODER=sentence-transformers``), on every passage the two indexes share,
+  from their embedding caches, without encoding anything;
 - ``cold``: wall time of `chidao search QUERY` and of a topic `chidao ask QUESTION` from a fresh
   process (median of --repeat runs);
 - ``serve``: resident memory of a `chidao serve` process (index open, model loaded, Gradio app built
@@ -234,6 +236,47 @@ def part_fidelity(corpus: Path, naive: Path | None, passages: int, rows: dict) -
     print(f"  fidelity: {len(texts)} passages, cosine min {cosines.min():.4f} mean {cosines.mean():.4f}")
 
 
+def _cached_vectors(index: Path) -> tuple[str, dict[str, np.ndarray]]:
+    """(model id, vectors by text hash) of an index's embedding cache, read only."""
+    import sqlite3
+
+    from chidao.store import read_meta
+    from chidao.store.layout import EMBEDDINGS
+
+    model = read_meta(index).model
+    db = sqlite3.connect(f"file:{index / EMBEDDINGS}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT hash, vec FROM vectors WHERE model=?", (model,)).fetchall()
+    finally:
+        db.close()
+    return model, {h: np.frombuffer(v, dtype="<f4") for h, v in rows}
+
+
+def part_fidelity_indexes(index: Path, fp32_index: Path, rows: dict) -> None:
+    """Cosine between the vectors two indexes of the same corpus hold for the same passages (every ingest
+    chunk: its embed text's hash is the key), INDEX built by the configured encoder, FP32_INDEX by the fp32
+    sentence-transformers model; nothing is encoded."""
+    model, ours = _cached_vectors(index)
+    ref_model, theirs = _cached_vectors(fp32_index)
+    common = sorted(set(ours) & set(theirs))
+    if not common:
+        print(f"  fidelity: no passage in common between {index} and {fp32_index}")
+        return
+    a, b = np.stack([ours[h] for h in common]), np.stack([theirs[h] for h in common])
+    cosines = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    rows["fidelity"] = {
+        "encoder": f"{model} vs {ref_model}",
+        "passages": len(common),
+        "min": float(cosines.min()),
+        "p1": float(np.percentile(cosines, 1)),
+        "mean": float(cosines.mean()),
+    }
+    print(
+        f"  fidelity ({model} vs {ref_model}, cached vectors of both indexes): {len(common)} passages, cosine "
+        f"min {cosines.min():.4f} p1 {np.percentile(cosines, 1):.4f} mean {cosines.mean():.4f}"
+    )
+
+
 def part_cold(index: Path, repeat: int, rows: dict) -> None:
     env = env_with_tree()
     for name, args in (("search", ["search", SEARCH_QUERY]), ("ask", ["ask", ASK_QUESTION])):
@@ -387,6 +430,12 @@ def main() -> None:
     ap.add_argument("--grow", type=int, default=100_000, help="chunks for the latency part (0: as built)")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each cold start")
     ap.add_argument("--passages", type=int, default=1000, help="passages compared with the fp32 model")
+    ap.add_argument(
+        "--fp32-index",
+        type=Path,
+        help="an index of the same corpus built with encoder = 'sentence-transformers': the fidelity part then "
+        "compares the two indexes' cached vectors of every passage instead of encoding --passages again",
+    )
     ap.add_argument("--questions", type=int, default=0, help="questions the serve part answers (0: all)")
     ap.add_argument("--skip", default="", help="comma-separated parts: ingest, fidelity, cold, serve, latency")
     args = ap.parse_args()
@@ -398,7 +447,9 @@ def main() -> None:
         naive = None
         if "ingest" not in skip:
             naive = part_ingest(args.corpus, work, rows)
-        if "fidelity" not in skip:
+        if "fidelity" not in skip and args.fp32_index:
+            part_fidelity_indexes(args.index, args.fp32_index, rows)
+        elif "fidelity" not in skip:
             part_fidelity(args.corpus, naive, args.passages, rows)
         if "cold" not in skip:
             part_cold(args.index, args.repeat, rows)
