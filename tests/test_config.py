@@ -60,11 +60,12 @@ def test_config_file_named_by_environment(tmp_path, monkeypatch):
 
 
 def test_model_identity_includes_encoder_and_precision():
-    default = load_settings()
-    assert default.encoder == "auto" and default.backend == "onnx"
-    assert default.model_id == "onnx-int8:" + DEFAULT_MODEL
-    assert load_settings({"encoder": "sentence-transformers"}).model_id == DEFAULT_MODEL
-    other = load_settings({"model": "intfloat/multilingual-e5-base"})
+    default = load_settings()  # fp32 sentence-transformers unless int8 ONNX is asked for
+    assert default.encoder == "sentence-transformers" and default.backend == "sentence-transformers"
+    assert default.model_id == DEFAULT_MODEL
+    auto = load_settings({"encoder": "auto"})
+    assert auto.backend == "onnx" and auto.model_id == "onnx-int8:" + DEFAULT_MODEL
+    other = load_settings({"encoder": "auto", "model": "intfloat/multilingual-e5-base"})
     assert other.backend == "sentence-transformers" and other.model_id == "intfloat/multilingual-e5-base"
     assert load_settings({"encoder": "hashing"}).model_id.startswith("hashing:")
     assert load_settings({"encoder": " ONNX "}).model_id == "onnx-int8:" + DEFAULT_MODEL

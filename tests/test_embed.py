@@ -61,9 +61,10 @@ def test_factory_picks_backend_and_loads_lazily():
     assert isinstance(fake, HashingEncoder)
     real = make_encoder(Settings(encoder="sentence-transformers"))
     assert isinstance(real, SentenceTransformerEncoder)
-    default = make_encoder(Settings())
+    assert isinstance(make_encoder(Settings()), SentenceTransformerEncoder)  # the default: fp32
+    default = make_encoder(Settings(encoder="auto"))
     assert isinstance(default, OnnxEncoder)
-    named = make_encoder(Settings(model="intfloat/multilingual-e5-base"))  # auto: any other model runs in torch
+    named = make_encoder(Settings(encoder="auto", model="intfloat/multilingual-e5-base"))  # any other: torch
     assert isinstance(named, SentenceTransformerEncoder)
     members = ("name", "dim", "encode_queries", "encode_passages")
     assert all(hasattr(type(e), m) or m in vars(e) for e in (fake, real, default) for m in members)
