@@ -4,7 +4,8 @@
         [--queries ../shared/eval/github/queries.jsonl] [--grow 100000] [--repeat 5] [--skip PART,…]
 
 DEV_INDEX is an index of the dev set and the law distractors built by `chidao ingest` with the
-configured encoder (the default: int8 ONNX). Parts (each can be skipped with --skip):
+encoder measured (``--encoder``, by default ``onnx``: build it with ``CHIDAO_ENCODER=onnx chidao ingest …``).
+Parts (each can be skipped with --skip):
 
 - ``ingest``: documents/s of `chidao ingest CORPUS` into a fresh index against the naive pipeline
   (LangChain RecursiveCharacterTextSplitter 1000/200, the same multilingual-e5-small in fp32
@@ -425,6 +426,11 @@ def main() -> None:
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, required=True, help="index of the dev set and law distractors")
+    ap.add_argument(
+        "--encoder",
+        default="onnx",
+        help="chidao's encoder in every part (CHIDAO_ENCODER; default onnx, int8; '' keeps the configured one)",
+    )
     ap.add_argument("--corpus", type=Path, default=SHARED / "eval" / "github" / "corpus")
     ap.add_argument("--queries", type=Path, default=SHARED / "eval" / "github" / "queries.jsonl")
     ap.add_argument("--grow", type=int, default=100_000, help="chunks for the latency part (0: as built)")
@@ -440,6 +446,8 @@ def main() -> None:
     ap.add_argument("--skip", default="", help="comma-separated parts: ingest, fidelity, cold, serve, latency")
     args = ap.parse_args()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if args.encoder:
+        os.environ["CHIDAO_ENCODER"] = args.encoder  # children inherit it; load_settings reads it
     rows: dict = {}
     print(f"chidao {ROOT.name}: {os.cpu_count()} CPUs, {load_avg()}")
     with tempfile.TemporaryDirectory(prefix="chidao-compare-") as tmp:
