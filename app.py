@@ -96,7 +96,7 @@ def serve(settings: Settings) -> None:
     from chidao.models.embed import make_encoder
     from webui.lanes import EncoderGate, set_torch_threads
 
-    if settings.encoder == "sentence-transformers":
+    if settings.backend == "sentence-transformers":
         set_torch_threads()
     try:
         # One encoder call at a time, agency and number questions first (webui/lanes.py).

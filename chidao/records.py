@@ -126,6 +126,17 @@ class Assignment(Record):
     start: int = 0
     end: int = 0
 
+    @property
+    def embed_text(self) -> str:
+        """What the encoder sees when an answer scores this assignment against a question."""
+        return assignment_passage(self.section, self.agency, self.task)
+
+
+def assignment_passage(section: str, agency: str, task: str) -> str:
+    """An assignment as one passage for the encoder: its section, then "agency: task". Ingest embeds it
+    beside the chunks, so that answering an agency's question needs no encoder pass over its tasks."""
+    return f"{section}\n{agency}: {task}"
+
 
 class Chunk(Record):
     chunk_id: str  # f"{doc_id}_{ordinal}"

@@ -116,6 +116,8 @@ _Entry = _Line | _Blank
 
 # ---------------------------------------------------------------- markdown
 
+# A row of cells without its outer pipes: at least three cells, each pipe between spaces.
+_PIPE_ROW_RE = re.compile(r"^[^|]+(?:\s\|\s[^|]+){2,}$")
 _TABLE_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _ATX_RE = re.compile(r"^#{1,6}(?:\s+|$)")
 _QUOTE_RE = re.compile(r"^(?:>\s?)+")
@@ -157,7 +159,9 @@ def _markdown_lines(lines: Iterable[str], markdown: bool) -> list[_Entry]:
                     continue
             if line[0] == ">":
                 line = _QUOTE_RE.sub("", line)
-            if line.startswith("|") and line.count("|") >= 2:
+            if line.count("|") >= 2 and (line.startswith("|") or line.endswith("|") or _PIPE_ROW_RE.match(line)):
+                # a table row, with or without its outer pipes ("Số: 12/UBND | Hà Nội, ngày … |",
+                # "1 | Xây dựng kế hoạch … | Sở Y tế | Quý II/2024"): one line per cell
                 cells = [c.strip() for c in line.strip("|").split("|")]
                 for cell in cells:
                     if cell:

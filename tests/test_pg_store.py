@@ -382,3 +382,26 @@ def test_a_version_2_database_gets_the_marks_table_on_its_next_ingest(board_stor
     assert chidao(env, url, "ingest", str(docs))["unchanged"] == 3
     assert chidao(env, url, "done", tid, "--on", "2025-03-28")["task_id"] == tid
     assert chidao(env, url, "tasks", "Sở Y tế", "--status", "hoan_thanh")["assignments"][0]["task_id"] == tid
+
+
+def test_assignment_passages_are_embedded_at_ingest_in_both_stores(both_stores) -> None:
+    """Agency answers score tasks against the question with vectors the ingest computed (no encoder
+    pass at question time): both stores hold one for every assignment, and the same one."""
+    from chidao.records import assignment_passage
+    from chidao.store.factory import open_store
+    from chidao.store.layout import text_hash
+
+    _, folder, url, _ = both_stores
+    model = f"hashing:{MODEL}"
+    found = {}
+    for index in (Path(folder), url):
+        store = open_store(index)
+        snap = store.open_snapshot()
+        rows = snap.assignments(sorted(snap.assigned_agencies()))
+        assert any(r.agency == "Sở Y tế" for r in rows)
+        hashes = [text_hash(assignment_passage(r.section, r.agency, r.task)) for r in rows]
+        found[str(index)] = store.cached_vectors(model, hashes)
+        assert set(found[str(index)]) == set(hashes)
+    file_vecs, pg_vecs = found[folder], found[url]
+    for h, v in file_vecs.items():
+        np.testing.assert_allclose(pg_vecs[h], v, atol=1e-6)

@@ -192,6 +192,8 @@ def test_a_worker_resumes_a_killed_workers_file_later(tmp_path: Path, pg_url: st
     report = json.loads(again.stdout)
     assert report["added"] == N_FILES - 2 and report["unchanged"] == 2
     with psycopg.connect(pg_url) as conn:
-        total = conn.execute("SELECT count(DISTINCT embed_hash) FROM chunks").fetchone()[0]
+        chunk_hashes = conn.execute("SELECT count(DISTINCT embed_hash) FROM chunks").fetchone()[0]
+        total = conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == N_FILES
+    assert total > chunk_hashes  # the chunks' and the assignments' passages
     assert report["embedded"] == total - cached  # nothing embedded twice

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chidao.config import Settings
@@ -192,3 +193,35 @@ def test_filters_by_type_issuer_dates_and_agency(hashing_settings, small_corpus)
     assert names(until="2021-05-31") == {"thong-bao-ket-luan-ubnd-cao-bang-thang-4-2021.md"}
     assert names(agency="so giao thong van tai") == {"cong-van-sat-lo.docx"}
     assert names(type="Nghị định") == set()
+
+
+def test_agency_answers_use_the_task_vectors_computed_at_ingest(hashing_settings, small_corpus):
+    """Ingest embeds every assignment as the agency answers score it (``assignment_passage``); scoring
+    "Sở Y tế"'s tasks against a question then needs the encoder for the question only (a busy server
+    answers agency questions at once)."""
+    from chidao.models.embed import HashingEncoder
+    from chidao.records import assignment_passage
+
+    report = ingest_paths([small_corpus], hashing_settings)
+    assert report.embedded > report.chunks  # chunks and assignments
+
+    class CountingEncoder(HashingEncoder):
+        passages_encoded = 0
+
+        def encode_passages(self, texts, show_progress=False):
+            CountingEncoder.passages_encoded += len(texts)
+            return super().encode_passages(texts, show_progress)
+
+    searcher = Searcher.open(hashing_settings, encoder=CountingEncoder())
+    rows = searcher.snapshot.assignments(["Sở Y tế"])
+    assert rows, "the sample corpus assigns tasks to Sở Y tế"
+    tasks = [assignment_passage(r.section, r.agency, r.task) for r in rows]
+    vectors = searcher.encode_passages(tasks)
+    assert CountingEncoder.passages_encoded == 0
+    np.testing.assert_allclose(vectors, HashingEncoder().encode_passages(tasks), atol=1e-6)
+    # A passage the ingest never saw is encoded, alone; the known ones still come from the index.
+    mixed = [tasks[0], "Sở Y tế: một nhiệm vụ không có trong văn bản nào", tasks[-1]]
+    np.testing.assert_allclose(searcher.encode_passages(mixed), HashingEncoder().encode_passages(mixed), atol=1e-6)
+    assert CountingEncoder.passages_encoded == 1
+    # Re-ingesting nothing new embeds nothing again.
+    assert ingest_paths([small_corpus], hashing_settings).embedded == 0

@@ -19,6 +19,7 @@ head, "quy định" is not; "Tỉnh" is not "tình"), unless the text carries no
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tomllib
@@ -169,6 +170,7 @@ class AgencyCanon:
         for k, v in t.titles.items():
             self._titles.add(k, (k, v))
         self._seen: dict[str, str] = {}  # folded key → canonical, every name canonicalised
+        self._canonical_memo: dict[str, str] = {}  # canonical() of names already seen (a pure function of the table)
 
     # -------------------------------------------------------- construction
 
@@ -191,6 +193,16 @@ class AgencyCanon:
 
     def canonical(self, name: str) -> str:
         """The canonical form of one agency name (accents kept, aliases resolved, scope kept)."""
+        memo = self._canonical_memo.get(name)
+        if memo is not None:
+            return memo
+        result = self._canonical_uncached(name)
+        if len(self._canonical_memo) >= _MEMO_LIMIT:
+            self._canonical_memo.clear()
+        self._canonical_memo[name] = result
+        return result
+
+    def _canonical_uncached(self, name: str) -> str:
         text = collapse_spaces(nfc(name))
         text = re.sub(r"^[\s\-–+•*·.,;:]+|[\s.,;:]+$", "", text)
         text = re.sub(r"^(?:[a-zđ]|\d+(?:\.\d+)*|[IVXLC]+)[.)]\s+", "", text)
@@ -201,7 +213,7 @@ class AgencyCanon:
     @staticmethod
     def key(name: str) -> str:
         """Comparison key: folded words joined by single spaces."""
-        return " ".join(t.key for t in tokenize(nfc(name)) if t.word)
+        return _name_key(name)
 
     def _expand(self, toks: list[Token]) -> list[tuple[str, bool]]:
         """Tokens → (piece, space_before) with abbreviations and whole-name aliases expanded."""
@@ -242,6 +254,10 @@ class AgencyCanon:
         m = self._titles.longest(toks, 0)
         if m and m[0] < len(toks) and self._starts_org(toks, m[0]):
             repl = m[1][1]
+            rest_keys = [x.key for x in toks[m[0] :] if x.word]
+            repl_keys = [x.key for x in tokenize(repl) if x.word]
+            if repl and rest_keys[: len(repl_keys)] == repl_keys:
+                repl = ""  # "Cục trưởng Cục Thuế" → "Cục Thuế", not "Cục Cục Thuế"
             if repl:
                 out.append((repl, False))
                 prev_end = toks[m[0] - 1].end
@@ -414,7 +430,7 @@ class AgencyCanon:
                     names.append((p, c))
                     kinds.append("org")
                 continue
-            for part in _distribute_localities(printed) if kind in ("org", "title") else [printed]:
+            for part in _alternatives(printed) if kind in ("org", "title") else [printed]:
                 canon = self.canonical(f"{head} {part}" if head else part)
                 if canon:
                     names.append((part, canon))
@@ -505,6 +521,8 @@ class AgencyCanon:
                 return ("org", i)
             if head in ("Cơ quan", "Tổ công tác", "Ngành") and predicate_at(toks, j) is None:
                 return ("org", i)
+            if j + 1 < len(toks) and toks[j].low == "quốc" and toks[j + 1].low == "gia":
+                return ("org", i)  # "Ủy ban quốc gia UNESCO", "Hội đồng quốc gia về …"
         return None
 
     def _extend_name(self, toks: list[Token], i: int, kind: str, shared: str | None) -> tuple[int, str, str | None]:
@@ -669,6 +687,13 @@ class AgencyCanon:
 
 # ---------------------------------------------------------------- helpers
 
+_MEMO_LIMIT = 200_000  # names remembered per canon; each question compares against every stored agency
+
+
+@functools.lru_cache(maxsize=_MEMO_LIMIT)
+def _name_key(name: str) -> str:
+    return " ".join(t.key for t in tokenize(nfc(name)) if t.word)
+
 
 # ---------------------------------------------------------------- one agency name, word by word
 
@@ -721,16 +746,25 @@ class _NameScan:
         toks, t = self.toks, self.toks[j]
         if t.low in ("và", "cùng") and not self.first:
             return self._conjunction(j)
+        if t.low == "ngày" and not self.first and j + 1 < self.n and toks[j + 1].text[:1].isdigit():
+            return j, "end", None  # "Báo Nhân dân ngày 24 tháng 3 …": a date is no part of a name
         q = _QUALIFIER_LEX.longest(toks, j)
         if q and not self.first:
             return q[0]
-        if (
-            not self.first
-            and t.text == t.text.lower()
-            and predicate_at(toks, j)
-            and not (self.group and _GROUP_LEX.longest(toks, j))
-        ):
-            return j, "end", None
+        pred = predicate_at(toks, j) if not self.first and t.text == t.text.lower() else None
+        if pred:
+            g = _GROUP_LEX.longest(toks, j) if self.group else None
+            # a group goes on with a group noun ("… và tổ chức tín dụng"), unless the noun is the verb a
+            # verb follows: "các địa phương tổ chức triển khai …" ends before "tổ chức", the predicate
+            verb = (
+                g is not None
+                and g[1] == pred
+                and g[0] < self.n
+                and predicate_at(toks, g[0]) is not None
+                and _QUALIFIER_LEX.longest(toks, g[0]) is None  # "tổ chức có liên quan" is a group
+            )
+            if g is None or verb:
+                return j, "end", None
         if self.first:
             self.first = False
             return self._first_word(j)
@@ -744,6 +778,8 @@ class _NameScan:
             return j, "list", head
         if self.group and nxt < self.n and _GROUP_LEX.longest(toks, nxt):
             return nxt
+        if nxt + 1 < self.n and toks[nxt].low == "trực" and toks[nxt + 1].low == "thuộc":
+            return nxt  # "các đơn vị thuộc và trực thuộc Tổng cục Thuế"
         if nxt < self.n and toks[nxt].low in LOCALITY_WORDS and any(x.low in LOCALITY_WORDS for x in toks[self.i : j]):
             return nxt  # "Ủy ban nhân dân các xã, phường và đặc khu"
         if nxt < self.n and toks[nxt].word and _is_capitalised(toks[nxt].text) and not self.group:
@@ -827,6 +863,16 @@ _LOCALITY = rf"(?:tỉnh|thành phố|Thành phố|huyện|quận|thị xã|xã|
 _DISTRIBUTE_RE = re.compile(
     rf"^(?P<head>.+?)\s+(?P<first>{_LOCALITY})(?P<rest>(?:\s*,\s*{_LOCALITY})*\s+và\s+{_LOCALITY})$"
 )
+
+
+_ALTERNATIVE_RE = re.compile(r"^(?P<a>[^()]+?)\s*\(\s*(?:hoặc|hay)\s+(?P<b>[^()]+?)\s*\)$", re.IGNORECASE)
+
+
+def _alternatives(printed: str) -> list[str]:
+    """For "Sở Thương mại (hoặc Sở Thương mại và Du lịch)" → both names, each with its places opened."""
+    m = _ALTERNATIVE_RE.match(collapse_spaces(printed))
+    parts = [m.group("a"), m.group("b")] if m else [printed]
+    return [p for part in parts for p in _distribute_localities(part)]
 
 
 def _distribute_localities(printed: str) -> list[str]:

@@ -73,7 +73,8 @@ def _is_capitalised(s: str) -> bool:
 
 # Old-style tone placement ("Uỷ", "Hoà", "Thuỷ") → the style used by current documents ("Ủy", "Hòa").
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OLD_TONE_RE = re.compile(rf"(?i)(?<![\w])((?:[^\W\d_]*?))([ou])([aey])([{_TONES}])(?![\w])")
+# (a breve or circumflex after the mark, "hoặc" in NFD, is part of the vowel: not an open syllable)
+_OLD_TONE_RE = re.compile(rf"(?i)(?<![\w])((?:[^\W\d_]*?))([ou])([aey])([{_TONES}])(?![\w\u0300-\u036f])")
 
 
 def modern_tones(text: str) -> str:

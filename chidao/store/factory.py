@@ -17,8 +17,9 @@ from typing import Protocol
 import numpy as np
 
 from chidao.config import ConfigError
+from chidao.store.cache import read_cached
 from chidao.store.followup import FollowupStore, MarkStore
-from chidao.store.layout import CURRENT, IndexMeta, read_meta
+from chidao.store.layout import CURRENT, EMBEDDINGS, IndexMeta, read_meta
 from chidao.store.snapshot import Snapshot, open_snapshot
 from chidao.store.writer import IndexWriter
 
@@ -61,6 +62,10 @@ class FileStore:
 
     def open_snapshot(self) -> Snapshot | None:
         return open_snapshot(self.root)
+
+    def cached_vectors(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        """Passage vectors the ingest already computed (the embedding cache), by text hash."""
+        return read_cached(self.root / EMBEDDINGS, model, hashes)
 
     def writer(self, model: str, *, rebuild: bool = False, lock_timeout: float = 0.0) -> IndexWriter:
         return IndexWriter(self.root, model, rebuild=rebuild, lock_timeout=lock_timeout)

@@ -254,13 +254,35 @@ def read_meta(root: Path) -> IndexMeta | None:
     return IndexMeta.model_validate_json((gen / META).read_text(encoding="utf-8"))
 
 
+def _split_model_id(model_id: str) -> tuple[str, str]:
+    """(encoder, model) of a model id (chidao.config.Settings.model_id): a bare name is sentence-transformers."""
+    head, sep, rest = model_id.partition(":")
+    if sep and head in ("onnx-int8", "hashing"):
+        return head, rest
+    return "sentence-transformers", model_id
+
+
+def _describe(model_id: str) -> str:
+    encoder, model = _split_model_id(model_id)
+    return {"onnx-int8": f"{model!r} (ONNX int8)", "hashing": f"{model!r} (hashing, test)"}.get(
+        encoder, f"{model!r} (sentence-transformers)"
+    )
+
+
+def _how_to_match(model_id: str) -> str:
+    encoder, model = _split_model_id(model_id)
+    name = {"onnx-int8": "onnx"}.get(encoder, encoder)
+    return f"set encoder = {name!r} and model = {model!r} in chidao.toml (CHIDAO_ENCODER={name} CHIDAO_MODEL={model})"
+
+
 def check_model(meta: IndexMeta | None, model: str) -> None:
     """Refuse to use an index with a model other than the one that built it."""
     if meta is not None and meta.model != model:
         raise ModelMismatch(
-            f"the index was built with the model {meta.model!r} (dimension {meta.dim}) but the configured "
-            f"model is {model!r}; set CHIDAO_MODEL={meta.model} (or model in chidao.toml), or rebuild the "
-            "index with `chidao ingest --rebuild …`"
+            f"Chỉ mục được tạo bằng mô hình nhúng {_describe(meta.model)} nhưng cấu hình hiện dùng "
+            f"{_describe(model)}; hãy nạp lại chỉ mục (`chidao ingest --rebuild …`) hoặc đặt lại cấu hình. "
+            f"(The index was built with {meta.model!r}, dimension {meta.dim}, but the configured encoder and "
+            f"model are {model!r}; {_how_to_match(meta.model)}, or rebuild the index with `chidao ingest --rebuild …`.)"
         )
     if meta is not None and meta.schema_version != SCHEMA_VERSION:
         raise IndexStateError(

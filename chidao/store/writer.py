@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from chidao.failpoints import failpoint
-from chidao.records import Document
+from chidao.records import Document, assignment_passage
 from chidao.store.cache import EmbeddingCache
 from chidao.store.docrows import (
     ASSIGNMENT_COLUMNS,
@@ -47,6 +47,7 @@ from chidao.store.layout import (
     check_model,
     current_generation,
     read_meta,
+    text_hash,
     write_failure,
 )
 
@@ -220,11 +221,16 @@ class IndexWriter:
     # -- embeddings
 
     def passages_to_embed(self) -> list[tuple[str, str]]:
-        """(hash, embed text) of every chunk whose embedding is not cached for this model."""
+        """(hash, embed text) of every passage whose embedding is not cached for this model: the chunks,
+        and every assignment as the assignment answers score it (``assignment_passage``)."""
         rows = self.db.execute(
             'SELECT c.embed_hash, c.section, c.start, c."end", c.doc_id FROM chunks c ORDER BY c.doc_id, c.ordinal'
         ).fetchall()
-        missing = self.cache.missing(self.model, (r[0] for r in rows))
+        tasks: dict[str, str] = {}
+        for section, agency, task in self.db.execute("SELECT section, agency, task FROM assignments ORDER BY id"):
+            text = assignment_passage(section, agency, task)
+            tasks.setdefault(text_hash(text), text)
+        missing = self.cache.missing(self.model, [r[0] for r in rows] + list(tasks))
         if not missing:
             return []
         texts: dict[str, str] = {}
@@ -238,6 +244,7 @@ class IndexWriter:
                 }
             body = doc_text[doc_id][start:end]
             texts[h] = f"{section}\n{body}" if section else body
+        texts.update((h, t) for h, t in tasks.items() if h in missing and h not in texts)
         return list(texts.items())
 
     # -- publish

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from chidao.lang.agencies import Token, predicate_at, tokenize
 from chidao.records import Block
@@ -16,6 +17,12 @@ from ingest.assignments.patterns import (
     _PLURAL_HEAD_END_RE,
 )
 from ingest.assignments.subjects import SubjectReader
+
+# A leader's title a line may be cut after: "…, Giám đốc" / "Sở Tư pháp …".
+_TITLE_END_RE = re.compile(
+    r"(?:Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng|Chánh\s+Văn\s+phòng|Chánh\s+Thanh\s+tra|Cục\s+trưởng|Trưởng\s+ban|"
+    r"Bộ\s+trưởng|Tư\s+lệnh|Thống\s+đốc|Chỉ\s+huy\s+trưởng)(?:\s+(?:các|Ban))?\s*$"
+)
 
 
 class BodySpans:
@@ -85,6 +92,12 @@ class BodySpans:
         ):
             return True  # a name broken over two lines: "… thành phố Hà" / "Nội, …"
         if pb.kind == "heading":
+            # "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc" / "Sở Tư pháp, … chịu trách nhiệm thi hành …":
+            # an article's list of addressees cut at the page width after a title or a comma
+            tail = text[max(ps, pe - 40) : pe]
+            if _TITLE_END_RE.search(tail) or tail.endswith(","):
+                lead = self.subjects.canon.parse_leading(text[: min(len(text), s + 300)], s)
+                return lead is not None and lead.start == s
             return False
         if nxt[0].text[0].islower() or len(text[ps:pe].split()) <= 5:
             return True

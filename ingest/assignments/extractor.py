@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Token, predicate_at, tokenize
+from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
 from chidao.lang.text import collapse_spaces, fold
 from chidao.records import Assignment, Block
 from ingest.assignments.blocks import BodySpans
@@ -20,8 +20,10 @@ from ingest.assignments.patterns import (
     _ADVERBIAL_RE,
     _AIMS_RE,
     _DATA_ITEM_RE,
+    _EXHORT_RE,
     _FIELD_RE,
     _MIN_TASK_CHARS,
+    _OWN_BEFORE_LIST_RE,
     _PREAMBLE_RE,
     _RECIPIENTS_RE,
     _REPORT_INTRO_RE,
@@ -56,6 +58,8 @@ class Extractor:
         self.original = original or (text, blocks)
         self.subjects = SubjectReader(text, canon, _main_locality(text))
         self.emitter = Emitter(text, canon)
+        # "đề nghị các Bộ, cơ quan gửi ý kiến …" in a letter: the plural addresses its recipients
+        self.emitter.recipients = self._recipients()
         self.fields = FieldReader(text, canon, self.subjects, self.emitter, self._task_span)
 
     def run(self) -> list[Assignment]:
@@ -63,7 +67,7 @@ class Extractor:
         if opening_at is not None and not any(u.tasks for u in units[opening_at + 1 :]):
             # nothing after an opening that addresses agencies names its own: the sections are theirs
             units, _ = self._read(use_opening=True)
-        elif not any(u.tasks for u in units) and (recipients := self._recipients()):
+        elif not any(u.tasks for u in units) and (recipients := self.emitter.recipients):
             # a letter whose numbered orders name nobody: they are for the agencies it is sent to
             units, _ = self._read(use_opening=False, preset=Frame(recipients, "giao", handed=True, verb_first=True))
         self._emit_lonely_intros(units)
@@ -109,7 +113,8 @@ class Extractor:
                 if use_opening and unit.frame is not None:
                     opening = Frame(unit.frame.agencies, unit.frame.role, handed=True, verb_first=True)
                     if unit.pending is not None:  # the opening's own clause is a task too
-                        self.emitter.emit(unit, *unit.pending)
+                        names, ts, te, role = unit.pending
+                        self.emitter.emit(unit, names, *self._own_part(ts, te), role)
                         unit.pending = None
         return units, opening_at
 
@@ -119,17 +124,38 @@ class Extractor:
         if m is None:
             return []
         names: list[tuple[str, str]] = []
-        for line in self.text[m.end() : m.end() + 600].split("\n"):
-            item = line.strip().lstrip("-–+•*").strip().rstrip(";.,")
+        for item in self._recipient_lines(self.text[m.end() : m.end() + 600]):
             if not item:
                 if names:
                     break
                 continue
             lead = self.canon.parse_leading(item, 0)
+            if lead is not None and item[lead.end :].strip(" .;,") and len(item) <= 120 and lead.start == 0:
+                # a line of the list is one name even where a word of it reads as a verb
+                # ("Các Cục quản lý vận tải chuyên ngành")
+                whole = self.canon.canonical(item)
+                lead = Leading(start=0, end=len(item), names=[(item, whole)], kinds=["org"]) if whole else None
             if lead is None or item[lead.end :].strip(" .;,"):
                 break
             names.extend(lead.names)
         return names
+
+    @staticmethod
+    def _recipient_lines(block: str) -> list[str]:
+        """The items of a recipients list, a line cut at the page width joined to the item it continues."""
+        items: list[str] = []
+        open_item = False  # the last item did not end with ";" / "." / ",": a wrapped line may go on
+        for line in block.split("\n"):
+            raw = line.strip(" \t|")
+            bullet = raw[:1] in ("-", "–", "+", "•", "*")
+            item = raw.lstrip("-–+•*").strip(" \t|")
+            wrapped_end = len(item) <= 60 and item[-1:] in (";", ".")
+            if items and open_item and item and not bullet and item[:1].isupper() and wrapped_end:
+                items[-1] = f"{items[-1]} {item.rstrip(';.,')}"
+            else:
+                items.append(item.rstrip(";.,"))
+            open_item = bool(item) and item[-1] not in ";.,"
+        return items
 
     def _is_opening(self, unit: Unit, preamble: bool, path: list[str]) -> bool:
         return (
@@ -167,9 +193,21 @@ class Extractor:
                 if v.tasks:
                     lonely = False
                     break
+            names, ts, te, role = u.pending
             if lonely:
-                names, ts, te, role = u.pending
                 self.emitter.emit(u, names, ts, te, role)
+                continue
+            s2, e2 = self._own_part(ts, te)
+            if e2 < te:
+                self.emitter.emit(u, names, s2, e2, role)
+
+    def _own_part(self, ts: int, te: int) -> tuple[int, int]:
+        """An intro's own task: "… yêu cầu X chỉ đạo, kiểm tra …, trong đó tập trung các nhiệm vụ sau:" ends
+        before "trong đó" (the items below are its details); other intros are kept whole."""
+        own = _OWN_BEFORE_LIST_RE.search(self.text, ts, te)
+        if own is None or len(self.text[ts : own.start()].split()) < _SHORT_TASK_WORDS:
+            return ts, te
+        return _strip_span(self.text, ts, own.start())
 
     def _ancestors(self, b: Block, by_short: dict[str, int], opens: bool) -> list[int]:
         """Indices (into units) of the blocks on b's heading path, outermost first."""
@@ -225,6 +263,8 @@ class Extractor:
                 ts = unit.start  # "Về hỗ trợ kinh phí …: Giao Bộ Tài chính …" keeps its topic
         if sub.bare:
             return
+        if _EXHORT_RE.fullmatch(text, sub.task_start, seg_end):
+            return  # "đề nghị các đơn vị khẩn trương triển khai thực hiện các nội dung nêu trên": a closing formula
         if last_of_intro:
             # "3.5. Sở Y tế, … thực hiện một số nhiệm vụ sau đây:" introduces the items below;
             # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" hands them to both

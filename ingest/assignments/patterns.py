@@ -23,15 +23,18 @@ _NOT_AFTER_TRIGGER = frozenset({"của", "tại", "này", "đó", "trên", "về
 _PAST_RE = re.compile(r"^(?:cũng\s+|đều\s+)?(?:đã|đang|vừa|chưa|từng|sẽ|không\s+được|bị|được|trực tiếp là)\b")
 # Predicates of the issuer's own formulas ("Văn phòng Chính phủ xin thông báo để … biết").
 _NOT_TASK_RE = re.compile(
-    r"^(?:xin\s+|trân trọng\s+)?(?:(?:thông báo|cảm ơn|kết luận|"
+    r"^(?:xin\s+|trân trọng\s+)?(?:(?:thông báo(?!\s+(?:cho|đến|tới|rộng\s+rãi|công\s+khai)\b)|cảm ơn|kết luận|"
     r"có ý kiến(?:\s+chỉ\s+đạo)?(?=\s*(?:như\s+sau|:|\.|$))|ghi nhận|biểu dương|đánh giá cao|"
     r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo)\b|"
     r"(?:báo\s+cáo|hướng\s+dẫn)\b[^.;:]{0,200}\bnhư\s+sau\s*:)"  # the speaker's own report: "… báo cáo … như sau:"
 )
 # The predicate of a decision's closing article: "… chịu trách nhiệm thi hành Quyết định này".
 _CLOSING_RE = re.compile(
-    r"[\s,;]*(?:chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\s+(?:tổ\s+chức\s+)?(?:thi\s+hành|thực\s+hiện)\s+"
-    r"(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|văn\s+bản)\s+này",
+    r"[\s,;]*(?:(?:chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\s+(?:tổ\s+chức\s+)?(?:thi\s+hành|thực\s+hiện)\s+"
+    r"(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch|văn\s+bản)\s+này"
+    # "… căn cứ Quyết định (này) (để) thi hành", "… căn cứ Quyết định này thực hiện"
+    r"|căn\s+cứ\s+(?:Quyết\s+định|Chỉ\s+thị|Thông\s+tư|Nghị\s+quyết|Kế\s+hoạch)(?:\s+này)?\s+(?:để\s+)?"
+    r"(?:thi\s+hành|thực\s+hiện))",
     re.IGNORECASE,
 )
 # The recipients of a letter: "Kính gửi: Bộ Công Thương".
@@ -44,10 +47,24 @@ _REPORT_INTRO_RE = re.compile(
     r"[^.;:]{0,20}\bsau(?:\s+đây)?\s*:\s*\**$",
     re.IGNORECASE,
 )
+# The turn from an intro's own task to the list under it: "…, trong đó tập trung (thực hiện) … sau:".
+_OWN_BEFORE_LIST_RE = re.compile(r",\s*trong\s+đó\b[^.;]{0,120}\bsau(?:\s+đây)?\s*:?\s*\**$", re.IGNORECASE)
 # The formula that closes a directive: "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, … báo cáo …".
 _DIFFICULTY_RE = re.compile(
     r"\W*(?:trong\s+quá\s+trình[^,.;]{0,60},\s*)?(?:nếu|trường\s+hợp)\s+(?:có|phát\s+sinh|gặp)\s+"
     r"(?:khó\s+khăn|vướng\s+mắc)",
+    re.IGNORECASE,
+)
+# A closing exhortation to carry out what was said above, as the whole predicate: "(đề nghị các cơ quan, đơn vị)
+# khẩn trương, nghiêm túc triển khai thực hiện đầy đủ các nội dung chỉ đạo nêu trên", "… quan tâm thực hiện./.".
+_EXHORT_RE = re.compile(
+    r"(?:(?:khẩn\s+trương|nghiêm\s+túc|kịp\s+thời|quan\s+tâm|chủ\s+động|tích\s+cực)\s*,?\s*)*"
+    r"(?:(?:tổ\s+chức\s+)?triển\s+khai(?:\s*(?:,|và)?\s*thực\s+hiện)?|thực\s+hiện)"
+    r"(?:\s+(?:nghiêm\s+túc|đầy\s+đủ|kịp\s+thời|có\s+hiệu\s+quả|hiệu\s+quả|tốt))*"
+    r"(?:\s+(?:các|những)\s+(?:nội\s+dung|yêu\s+cầu|nhiệm\s+vụ)(?:\s+chỉ\s+đạo)?\s+(?:nêu\s+)?trên)?"
+    r"(?:\s+(?:đúng\s+|theo\s+)?(?:thẩm\s+quyền|chức\s+năng)[^.;]{0,30})?"
+    # "…; kịp thời báo cáo UBND tỉnh những khó khăn, vướng mắc để xem xét, chỉ đạo"
+    r"(?:\s*[;,]\s*[^.;]{0,40}?\bbáo\s+cáo\b[^.;]{0,60}?\b(?:khó\s+khăn|vướng\s+mắc)[^.;]{0,60})?[\s./]*",
     re.IGNORECASE,
 )
 # The clause saying when a text applies: "Quyết định này có hiệu lực (thi hành) kể từ ngày ký".

@@ -27,6 +27,31 @@ from ingest.assignments.patterns import (
 )
 from ingest.assignments.records import Subject
 
+# An earlier document that made the request: "… có (công) văn (bản) số 140/BXD-QLN (ngày …) đề nghị …".
+_CITED_REQUEST_RE = re.compile(
+    r"\b(?:đã\s+)?(?:có|ban\s+hành|gửi)\s+(?:công\s+văn|văn\s+bản|công\s+điện|tờ\s+trình|thông\s+báo)"
+    r"(?:\s+số)?\s+\d[^.;:,]{0,120}$",
+    re.IGNORECASE,
+)
+# "do <agency> chủ trì / cấp / bố trí …": the agent of a leading or funding verb.
+_DO_AGENT_RE = re.compile(r"(?<![\w])do\s+(?=[A-ZĐÀ-Ỹ])")
+_DO_VERB_RE = re.compile(
+    r"\s*(?:(?:trực\s+tiếp|tiếp\s+tục)\s+)?(chủ\s+trì|cấp|bố\s+trí|bảo\s+đảm|đảm\s+bảo|chi\s+trả)\b"
+)
+_PAST_BEFORE_DO_RE = re.compile(r"\b(?:đã|được|vừa)\b[^,;.]*$")
+# A subject dated or reporting, never given a task: "Báo X (số ra) ngày 14/4/2011 đăng bài …", "… có bài: …".
+_DATED_REPORT_RE = re.compile(
+    r"(?:(?:số\s+ra\s+)?ngày\s+\d|số\s+ra\b|(?:có|đăng)\s+bài\b|đăng\s+tải\b|đưa\s+tin\b|phản\s+ánh\b)", re.I
+)
+# A head written in lower case before its field or abbreviation: "sở Giáo dục và Đào tạo", "sở GDĐT".
+_LOWER_HEAD_RE = re.compile(r"(sở|bộ)(?=\s+[A-ZĐÀ-Ỹ])")
+# A bare plural in lower case: "bộ, ngành, địa phương", "cơ quan, đơn vị".
+_PLURAL_WORD = r"(?:bộ|ngành|địa\s+phương|cơ\s+quan|đơn\s+vị|sở)"
+_LOWER_PLURAL_RE = re.compile(rf"{_PLURAL_WORD}(?:\s*,\s*{_PLURAL_WORD})+(?=\s+[a-zđà-ỹ])")
+# A province or city named as the addressee: "tỉnh Thừa Thiên Huế", "thành phố Cần Thơ".
+_UPPER = r"[A-ZĐÀ-Ỹ][\wà-ỹ]*"
+_PLACE_RE = re.compile(rf"(?:tỉnh|thành\s+phố)\s+{_UPPER}(?:[ \t]+{_UPPER}){{0,3}}")
+
 
 class SubjectReader:
     """Finds the subjects of clauses: the agencies a clause opens with (or hands a task to) and its role."""
@@ -41,7 +66,7 @@ class SubjectReader:
         rest = self.text[pos:end].lstrip()
         if not rest:
             return False
-        if _PAST_RE.match(rest):
+        if _PAST_RE.match(rest) or _DATED_REPORT_RE.match(rest):
             return False
         toks = _tok_after(self.text, pos, end)
         if not toks or not toks[0].word:
@@ -49,7 +74,7 @@ class SubjectReader:
         t = toks[0]
         if t.text != t.text.lower():
             return False
-        if t.text in ("và", "hoặc", "hay", "của", "cho") or _NOT_TASK_RE.match(rest):
+        if t.text in ("và", "hoặc", "hay", "của", "cho", "về", "tại") or _NOT_TASK_RE.match(rest):
             return False
         if t.text == "được" and not (len(toks) > 1 and toks[1].text in ("giao", "phân")):
             return False
@@ -138,6 +163,34 @@ class SubjectReader:
             return None
         return self._handed_on(sub, lead.start, end)
 
+    def _addressed_at(self, pos: int, end: int) -> Leading | None:
+        """After "giao", "đề nghị", "đồng ý": an agency written in lower case or as its place.
+
+        "đề nghị sở Giáo dục và Đào tạo các tỉnh …" is "Sở Giáo dục và Đào tạo …"; "Đồng ý tỉnh
+        Quảng Trị lập …" and "đề nghị thành phố Huế …" address the People's Committee of that place.
+        """
+        text = self.text
+        p = pos
+        while p < end and text[p] in " \t\n":
+            p += 1
+        m = _LOWER_HEAD_RE.match(text, p, end)
+        if m:
+            patched = text[:p] + m.group(1).capitalize() + text[m.end(1) : end]
+            lead = self.canon.parse_leading(patched, p)
+            if lead is not None and lead.start == p:
+                return lead
+            return None
+        m = _LOWER_PLURAL_RE.match(text, p, end)
+        if m:
+            # "đề nghị bộ, ngành, địa phương khẩn trương …": the plural a letter addresses its recipients with
+            printed = m.group(0)
+            return Leading(start=p, end=m.end(), names=[(printed, f"Các {printed}")], kinds=["group"])
+        m = _PLACE_RE.match(text, p, end)
+        if m:
+            canonical = self.canon.canonical(f"Ủy ban nhân dân {m.group(0)}")
+            return Leading(start=p, end=m.end(), names=[(m.group(0), canonical)], kinds=["org"])
+        return None
+
     def _locality_subject(self, pos: int, end: int) -> Leading | None:
         """For "Tỉnh tổ chức thực hiện …" in a notice about one province: its People's Committee."""
         m = _LOCALITY_SUBJECT_RE.match(self.text, pos, end)
@@ -163,7 +216,7 @@ class SubjectReader:
             sub2 = self._trigger_subject(m, seg_start, end)
             if sub2 is not None:
                 return sub2
-            if self._leading_at(m.end(), end) is None and m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
+            if m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
                 return None  # "Chủ tịch UBND tỉnh yêu cầu <what cannot be read>": the speaker is not the assignee
         return sub
 
@@ -172,10 +225,12 @@ class SubjectReader:
         before = self.text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1].lower() in ("đã", "được", "vừa", "từng", "đang"):
             return None  # "Thủ tướng đã giao …" reports an earlier assignment
+        if _CITED_REQUEST_RE.search(self.text, max(0, m.start() - 200), m.start()):
+            return None  # "Ngày 27/01/2011, Bộ Xây dựng có công văn số 140/BXD-QLN đề nghị …" cites a request
         after = self.text[m.end() : m.end() + 20].split()
         if word in ("đề nghị", "yêu cầu") and after and after[0].lower() in _NOT_AFTER_TRIGGER:
             return None
-        lead = self._leading_at(m.end(), end)
+        lead = self._leading_at(m.end(), end) or self._addressed_at(m.end(), end)
         if lead is None:
             return None
         sub = self._subject_from(lead, seg_start, end, strict=False)
@@ -197,7 +252,8 @@ class SubjectReader:
                 clause_end = b
                 sub = self._subject_at(p, clause_end, strict=k > 0)
                 if sub is None:
-                    cands = [self._inner_trigger(p, starts[k + 1] if k + 1 < len(starts) else b, b)]
+                    nxt = starts[k + 1] if k + 1 < len(starts) else b
+                    cands = [self._inner_trigger(p, nxt, b), self._do_agent(p, nxt)]
                     if k == 0:
                         cands.append(self._after_adverbial(a, b))
                     found_c = [c for c in cands if c is not None]
@@ -227,10 +283,52 @@ class SubjectReader:
             lead = self._leading_at(p, b)
             if lead is None:
                 continue
+            if text[lead.end : b].lstrip().startswith(",") and self._inside_enumeration(a, a + m.start()):
+                continue  # "… yêu cầu của Bộ Chính trị, Ban Bí thư và Ban X, trên cơ sở …": still the list
             sub = self._subject_from(lead, a, b, strict=True)
             if sub is not None and not sub.bare and not sub.colon:
                 return self._handed_on(sub, a, b)
         return None
+
+    def _do_agent(self, p: int, clause_end: int) -> Subject | None:
+        """For "Tổ X … do Bộ Thương mại chủ trì, phối hợp với …" and "Kinh phí … do Bộ Tài chính cấp …".
+
+        The agent after "do" of a leading or funding verb is given the whole clause.
+        """
+        text = self.text
+        for m in _DO_AGENT_RE.finditer(text, p, clause_end):
+            if _PAST_BEFORE_DO_RE.search(text, max(p, m.start() - 30), m.start()):
+                continue  # "… đã được phê duyệt do …" tells what was done
+            lead = self.canon.parse_leading(text[:clause_end], m.end())
+            if lead is None or lead.start != m.end():
+                continue
+            v = _DO_VERB_RE.match(text, lead.end, clause_end)
+            if v is None:
+                # "do Bộ Tài chính cấp hàng năm …": "cấp" read as part of the name ("cấp tỉnh")
+                inner = re.search(
+                    r"\s(?=(?:cấp|bố\s+trí|chi\s+trả)\s+(?!tỉnh|huyện|xã|trung\s+ương|cơ\s+sở)\w)",
+                    text[lead.start : lead.end],
+                )
+                if inner is None:
+                    continue
+                lead = self.canon.parse_leading(text[: lead.start + inner.start()], m.end())
+                if lead is None or lead.start != m.end():
+                    continue
+                v = _DO_VERB_RE.match(text, lead.end, clause_end)
+                if v is None:
+                    continue
+            role = "chủ trì" if "chủ" in v.group(1) else "giao"
+            return Subject(lead, v.start(1), p, role)
+        return None
+
+    def _inside_enumeration(self, a: int, comma: int) -> bool:
+        """For "… theo yêu cầu của Bộ Chính trị, Ban Bí thư và …": the comma goes on with a list of agencies."""
+        head = self.text[a:comma]
+        m = next(reversed(list(re.finditer(r"\b(?:của|với|và)\s+", head))), None)
+        if m is None:
+            return False
+        lead = self.canon.parse_leading(self.text[:comma], a + m.end())
+        return lead is not None and lead.start == a + m.end() and lead.end == comma
 
     def _inner_trigger(self, p: int, clause_end: int, sent_end: int) -> Subject | None:
         """For "Chính phủ trân trọng đề nghị X …" and "(Giao Công an tỉnh chủ trì …)" inside a clause."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from chidao.lang.agencies import is_generic
 from chidao.lang.text import fold
-from chidao.records import Answer
+from chidao.records import Answer, assignment_passage
 from search import cues
 from search.answer.citations import Citer, doc_label, quote
 from search.answer.context import AnswerContext
@@ -67,7 +67,7 @@ def _rerank_assignments(
     if not scored:
         return []
     qvec = ctx.retriever.query_vector(ctx.retriever.dense_text(question))
-    passages = [f"{r['section']}\n{r['agency']}: {r['task']}" for _, r in scored]
+    passages = [assignment_passage(r["section"], r["agency"], r["task"]) for _, r in scored]
     cosines = ctx.encoder.encode_passages(passages) @ qvec
     out = [(float(c) + 0.05 * cov, cov, r | {"cosine": float(c)}) for (cov, r), c in zip(scored, cosines, strict=True)]
     out.sort(key=lambda x: -x[0])

@@ -114,12 +114,15 @@ def candidate_units(ctx: AnswerContext, hits, tokens: list[str], exclude: set[st
     return units
 
 
-def rank_units(ctx: AnswerContext, question: str, hits, tokens: list[str]) -> list[Unit]:
+def rank_units(ctx: AnswerContext, question: str, hits, tokens: list[str], limit: int | None = None) -> list[Unit]:
     """Candidate passages re-scored by the encoder: cosine between the question and each passage.
-    Passages of another province's documents than the one the question names are left out."""
+    Passages of another province's documents than the one the question names are left out. With
+    ``limit``, only that many candidates (the best by key-term coverage and chunk rank) go to the encoder."""
     units = candidate_units(ctx, hits, tokens, other_localities(ctx, question))
     if not units:
         return []
+    if limit is not None:
+        units = sorted(units, key=lambda u: -u.score)[:limit]
     passages = [f"{u.section}\n{u.text}".strip() for u in units]
     qvec = ctx.retriever.query_vector(ctx.retriever.dense_text(question))
     cosines = ctx.encoder.encode_passages(passages) @ qvec

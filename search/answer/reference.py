@@ -106,6 +106,7 @@ def answer_reference(ctx: AnswerContext, question: str, intent: Intent) -> Answe
 
 MAX_READ_DOCUMENTS = 2
 MAX_NAMED_DOCUMENTS = 5
+READ_PASSAGES = 8  # passages of a named document re-scored by the encoder: one turn of the web server's encoder
 
 
 def _document_lines(ctx: AnswerContext, citer: Citer, question: str, d: dict, passages: bool = True) -> list[str]:
@@ -129,7 +130,7 @@ def _document_lines(ctx: AnswerContext, citer: Citer, question: str, d: dict, pa
     tokens = topic_tokens(question, drop)
     if len(tokens) >= 2:
         hits = ctx.retriever.search(question, k=6, filters=Filters(doc_id=d["doc_id"]))
-        units = rank_units(ctx, question, hits, tokens)
+        units = rank_units(ctx, question, hits, tokens, limit=READ_PASSAGES)
         for u in select(units, 4):
             m = citer.cite(u.doc_id, u.start, u.end, u.section)
             lines.append(f"{quote(citer.text(u.doc_id, u.start, u.end))} [{m}]")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
+
 from chidao.store.layout import IndexMeta
 from chidao.store.pg.followup import PgFollowupStore
 from chidao.store.pg.schema import check_schema, connect, installed_version, redact
@@ -57,6 +59,20 @@ class PgStore:
     def open_snapshot(self) -> PgSnapshot | None:
         meta = self.meta()
         return None if meta is None else PgSnapshot(self.conn, meta)
+
+    def cached_vectors(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        """Passage vectors the ingest workers already computed (the ``embeddings`` table), by text hash."""
+        if not hashes or not self._ready():
+            return {}
+        rows = (
+            self.conn()
+            .execute(
+                "SELECT hash, vec::real[] FROM embeddings WHERE model = %s AND hash = ANY(%s)",
+                (model, list(set(hashes))),
+            )
+            .fetchall()
+        )
+        return {h: np.asarray(v, dtype=np.float32) for h, v in rows}
 
     def writer(self, model: str, *, rebuild: bool = False, lock_timeout: float = 0.0) -> PgWriter:
         return PgWriter(self.url, model, rebuild=rebuild)
