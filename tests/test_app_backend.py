@@ -168,3 +168,15 @@ def test_a_failed_index_write_is_explained(backend, tmp_path, monkeypatch):
     assert "ổ đĩa đã đầy" in page and "The index" not in page and "Chưa nạp được" in page
     monkeypatch.setattr(ingest.service, "ingest_paths", lambda *a, **k: 1 / 0)
     assert "Lỗi máy chủ khi nạp" in backend.upload([note])
+
+
+def test_agency_and_number_questions_take_the_urgent_encoder_lane(backend, caplog):
+    """On a busy server agency and number questions go before topic answers (webui/lanes.py); the
+    lane comes from the question's intent, which must not fail silently (it once always did, and
+    every question waited behind every topic answer)."""
+    with caplog.at_level("WARNING", logger="webui.backend"):
+        assert backend.lane_of("Sở Y tế được giao nhiệm vụ gì?") == "urgent"
+        assert backend.lane_of("so y te duoc giao nhiem vu gi") == "urgent"
+        assert backend.lane_of("Công điện số 570/CĐ-TTg nói gì?") == "urgent"
+        assert backend.lane_of("công tác phòng chống sạt lở đất trong mùa mưa bão") == "normal"
+    assert "could not classify" not in caplog.text

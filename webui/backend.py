@@ -166,9 +166,10 @@ class Backend:
         from search.intent import classify
 
         try:
-            with self.searcher.pinned():
-                kind = classify(question, self.searcher).kind
+            with self.searcher.pinned() as snap:
+                kind = classify(question, snap, self.searcher.canon).kind
         except Exception:  # the answer itself will report the problem
+            logger.warning("could not classify a question for its lane", exc_info=True)
             return "normal"
         return "urgent" if kind in ("assignment", "reference") else "normal"
 
