@@ -563,11 +563,20 @@ def test_with_auth_every_route_needs_a_login(visit, servers, shots, browser):
     assert api.get(f"{base}/van-ban/{doc_id}/tep-goc").status == 200
     # the session ends while the page is open (expired, or dropped): the next question goes back to
     # the login page instead of showing "Lỗi" over the last answer
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     tab(page, "Hỏi đáp")
+    textbox(page, "cd-question").wait_for(state="visible")
     v.context.clear_cookies()
-    textbox(page, "cd-question").fill("Sở Y tế được giao nhiệm vụ gì?")
-    page.click("#cd-ask-btn")
+    try:
+        textbox(page, "cd-question").fill("Sở Y tế được giao nhiệm vụ gì?", timeout=10_000)
+        page.click("#cd-ask-btn", timeout=10_000)
+    except PlaywrightTimeoutError:
+        # the page's own next request (Gradio's heartbeat) met the ended session first and already
+        # went to the login page: the same behaviour, noticed before the question was sent
+        assert "/dang-nhap" in page.url
     page.wait_for_url(re.compile(r"/dang-nhap"))
+    assert "Lỗi" not in page.inner_text("body")
     page.fill("#u", USER)
     page.fill("#p", PASSWORD)
     page.click("button[type=submit]")
