@@ -362,7 +362,8 @@ def _store_claimed(claim, w, settings: Settings, canon, report: IngestReport, en
         report.duplicates.append({"source": source, "same_as": same})
     else:
         hashes = [text_hash(c.embed_text) for c in doc.chunks]
-        passages = {text_hash(p.embed_text): p.embed_text for p in [*doc.chunks, *doc.assignments]}
+        passages = dict(zip(hashes, (c.embed_text for c in doc.chunks), strict=True))
+        passages.update((text_hash(a.embed_text), a.embed_text) for a in doc.assignments)
         missing = w.cache.missing(settings.model_id, list(passages))
         if missing:
             if encoder is None:

@@ -41,16 +41,11 @@ class EmbeddingCache:
             self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?,?)", rows)
 
     def get(self, model: str, hashes: list[str]) -> np.ndarray:
-        found: dict[str, bytes] = {}
-        unique = list(dict.fromkeys(hashes))
-        for i in range(0, len(unique), 500):
-            part = unique[i : i + 500]
-            q = f"SELECT hash, vec FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
-            found.update(self._db.execute(q, [model, *part]))
-        missing = [h for h in unique if h not in found]
+        found = lookup(self._db, model, hashes)
+        missing = [h for h in dict.fromkeys(hashes) if h not in found]
         if missing:
             raise IndexStateError(f"{len(missing)} passages have no embedding in the cache")
-        return np.vstack([np.frombuffer(found[h], dtype="<f4") for h in hashes]).astype(np.float32)
+        return np.vstack([found[h] for h in hashes])
 
     def models(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT DISTINCT model FROM vectors ORDER BY model")]
@@ -65,22 +60,26 @@ class EmbeddingCache:
         self._db.close()
 
 
+def lookup(conn: sqlite3.Connection, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+    """The cached vectors of those hashes that have one, by hash."""
+    found: dict[str, np.ndarray] = {}
+    unique = list(dict.fromkeys(hashes))
+    for i in range(0, len(unique), 500):
+        part = unique[i : i + 500]
+        q = f"SELECT hash, vec FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
+        for h, vec in conn.execute(q, [model, *part]):
+            found[h] = np.frombuffer(vec, dtype="<f4").astype(np.float32)
+    return found
+
+
 def read_cached(path: Path, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
-    """The cached vectors of those hashes that have one (a reader's look-up; opens the cache read-only
-    and returns nothing when there is no cache yet)."""
+    """``lookup`` for a reader: opens the cache read-only, and returns nothing when there is no cache yet."""
     if not hashes or not path.exists():
         return {}
-    found: dict[str, np.ndarray] = {}
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     try:
-        unique = list(dict.fromkeys(hashes))
-        for i in range(0, len(unique), 500):
-            part = unique[i : i + 500]
-            q = f"SELECT hash, vec FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
-            for h, vec in conn.execute(q, [model, *part]):
-                found[h] = np.frombuffer(vec, dtype="<f4").astype(np.float32)
+        return lookup(conn, model, hashes)
     except sqlite3.OperationalError:  # a cache being created right now: the encoder computes them
         return {}
     finally:
         conn.close()
-    return found

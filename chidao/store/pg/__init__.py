@@ -11,7 +11,7 @@ from chidao.store.layout import IndexMeta
 from chidao.store.pg.followup import PgFollowupStore
 from chidao.store.pg.schema import check_schema, connect, installed_version, redact
 from chidao.store.pg.snapshot import EF_SEARCH, PgSnapshot
-from chidao.store.pg.writer import PgWriter, read_meta
+from chidao.store.pg.writer import PgEmbeddingCache, PgWriter, read_meta
 
 __all__ = ["PgFollowupStore", "PgSnapshot", "PgStore", "PgWriter"]
 
@@ -61,18 +61,9 @@ class PgStore:
         return None if meta is None else PgSnapshot(self.conn, meta)
 
     def cached_vectors(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
-        """Passage vectors the ingest workers already computed (the ``embeddings`` table), by text hash."""
-        if not hashes or not self._ready():
-            return {}
-        rows = (
-            self.conn()
-            .execute(
-                "SELECT hash, vec::real[] FROM embeddings WHERE model = %s AND hash = ANY(%s)",
-                (model, list(set(hashes))),
-            )
-            .fetchall()
-        )
-        return {h: np.asarray(v, dtype=np.float32) for h, v in rows}
+        """Passage vectors the ingest workers already computed (the ``embeddings`` table), by text hash
+        (asked by a searcher that has a snapshot open, so the schema is known to be there)."""
+        return PgEmbeddingCache(self.conn()).lookup(model, hashes)
 
     def writer(self, model: str, *, rebuild: bool = False, lock_timeout: float = 0.0) -> PgWriter:
         return PgWriter(self.url, model, rebuild=rebuild)

@@ -66,14 +66,20 @@ class PgEmbeddingCache:
     def get(self, model: str, hashes: list[str]) -> np.ndarray:
         from chidao.store.layout import IndexStateError
 
-        rows = self._db.execute(
-            "SELECT hash, vec::real[] FROM embeddings WHERE model = %s AND hash = ANY(%s)", (model, list(set(hashes)))
-        ).fetchall()
-        found = {r[0]: r[1] for r in rows}
+        found = self.lookup(model, hashes)
         missing = [h for h in hashes if h not in found]
         if missing:
             raise IndexStateError(f"{len(missing)} passages have no embedding in the cache")
         return np.asarray([found[h] for h in hashes], dtype=np.float32)
+
+    def lookup(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of those hashes that have one, by hash."""
+        if not hashes:
+            return {}
+        rows = self._db.execute(
+            "SELECT hash, vec::real[] FROM embeddings WHERE model = %s AND hash = ANY(%s)", (model, list(set(hashes)))
+        ).fetchall()
+        return {h: np.asarray(v, dtype=np.float32) for h, v in rows}
 
     def close(self) -> None:
         pass
