@@ -45,6 +45,7 @@ def main() -> int:
     ap.add_argument("-k", type=int, default=10)
     ap.add_argument("--skip", default="", help="comma list of steps to skip: search,ask,docs,tasks")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--dump", type=Path, help="write every ask answer with its labels (bench_refusal.py --report)")
     args = ap.parse_args()
     h = load_harness(args.harness)
     skip = set(filter(None, args.skip.split(",")))
@@ -73,7 +74,13 @@ def main() -> int:
             report["search_seconds_total"] = round(t, 2)
         if "ask" not in skip:
             out, t = run("ask", "--queries", str(qfile))
-            report["ask"] = h.ask_metrics(queries, {r["id"]: r for r in h.parse_json_lines(out)})
+            answers = {r["id"]: r for r in h.parse_json_lines(out)}
+            report["ask"] = h.ask_metrics(queries, answers)
+            if args.dump:
+                with args.dump.open("w", encoding="utf-8") as f:
+                    for q in queries:
+                        row = {"dataset": args.dataset.name, **q, "answer": answers.get(q["id"], {"found": True})}
+                        f.write(json.dumps(row, ensure_ascii=False) + "\n")
             report["ask_seconds_total"] = round(t, 2)
     if "docs" not in skip:
         out, _ = run("docs", "--json")

@@ -42,6 +42,17 @@ _TYPE_RE = re.compile(
 _TYPE_OF = {w: t for t, ws in TYPE_WORDS.items() for w in ws}
 _AGENCY_BEFORE = re.compile(r"\b(?:bo|so|phong|vu|cuc|ban|vien|truong)\s*$")
 _NUMBER_AFTER = re.compile(r"\s+(?:so\s+)?\d")
+# "… của UBND tỉnh X", "do Chủ tịch UBND thành phố X": the province is the document's issuer, unless what
+# precedes is a request or report of the province ("đề nghị của UBND tỉnh X") or a part of it ("huyện … của tỉnh X").
+_ISSUER_FORM = re.compile(
+    r"\b(?:cua|do)\s+(?:chu tich\s+)?(?:(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)\s+)?(?:tinh|thanh pho|tp)\.?\s+"
+)
+_NOT_ISSUER_BEFORE = re.compile(
+    r"\b(?:de nghi|kien nghi|to trinh|bao cao|y kien|phan anh|nhiem vu|trach nhiem|viec|vai tro"
+    r"|huyen|xa|phuong|thi xa|vung|dia ban)(?:\s+\w+)?\s*$"
+)
+# Issuers of local government (their province may be left out of the stored issuer: "Ủy ban nhân dân").
+_LOCAL_ISSUER = re.compile(r"\b(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd|so|huyen|xa|phuong|thi xa)\b")
 # Broad types a question names for documents of a narrower printed type ("Quyết định ban hành Kế hoạch").
 _GENERIC_TYPES = frozenset({"Văn bản", "Luật", "Lệnh", "Quy định", "Hướng dẫn", "Chương trình", "Báo cáo"})
 
@@ -53,6 +64,7 @@ class Constraints:
     date: str | None = None  # ISO date of the document ("ngày 01/01/2021")
     month: tuple[int, int] | None = None  # (year, month) of the document or of what it is about
     provinces: list[str] = field(default_factory=list)  # folded province keys
+    issued_by_province: bool = False  # the question names the province as the issuer ("của UBND tỉnh X")
     doc_type: str | None = None  # canonical type ("Chỉ thị")
 
     def __bool__(self) -> bool:
@@ -120,6 +132,12 @@ def parse(question: str) -> Constraints:
         c.years = [x for x in c.years if x != y]
     c.provinces = find_provinces(question)
     folded_q = fold(question)
+    for m in _ISSUER_FORM.finditer(folded_q):
+        if _NOT_ISSUER_BEFORE.search(folded_q[: m.start()]):
+            continue
+        named = find_provinces(question[m.end() - len(m.group().split()[-1]) - 1 :][:40])
+        if named and named[0] in c.provinces:
+            c.issued_by_province = True
     for m in _TYPE_RE.finditer(folded_q):
         original = question[m.start() : m.end()] if len(question) == len(folded_q) else ""
         if _AGENCY_BEFORE.search(folded_q[: m.start()]) or _NUMBER_AFTER.match(folded_q, m.end()):
@@ -183,10 +201,13 @@ def unmet(c: Constraints, doc, text: str) -> list[str]:
         if not date.startswith(f"{y:04d}-{m:02d}") and not said:
             out.append("month")
     if c.provinces:
-        own = province_of(get("issuer"))
+        issuer = get("issuer") or ""
+        own = province_of(issuer)
         if own is not None:
             if own not in c.provinces:
                 out.append("province")
+        elif c.issued_by_province and issuer and not _LOCAL_ISSUER.search(fold(issuer)):
+            out.append("province")  # a central document is not "của UBND tỉnh X"
         elif not any(p in find_provinces(text) for p in c.provinces):
             out.append("province")
     if c.doc_type:

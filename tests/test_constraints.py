@@ -178,3 +178,59 @@ def test_an_agency_is_recognised_in_its_abbreviated_spellings():
 
     assert " bo gd dt " in _spellings("Bộ Giáo dục và Đào tạo")
     assert " so nn ptnt " in _spellings("Sở Nông nghiệp và Phát triển nông thôn")
+
+
+# ---------------------------------------------------------------- the issuer form and refusals naming what is missing
+
+
+@pytest.mark.parametrize(
+    ("question", "issued"),
+    [
+        ("Nghị quyết của UBND tỉnh Vĩnh Long về trách nhiệm người đứng đầu?", True),
+        ("nghi quyet cua ubnd tinh vinh long ve trach nhiem nguoi dung dau", True),
+        ("Chỉ thị do Chủ tịch UBND TP. Hồ Chí Minh ban hành về phòng cháy", True),
+        ("Kế hoạch 130/KH-UBND của tỉnh Thanh Hóa", True),
+        ("Thủ tướng có ý kiến gì về đề nghị của UBND tỉnh Quảng Trị?", False),  # the province's request
+        ("Thủ tướng đồng ý cho huyện nào của tỉnh Lâm Đồng?", False),  # a part of the province
+        ("Nhiệm vụ của UBND tỉnh Quảng Trị là gì?", False),  # the province is the assignee
+        ("UBND tỉnh Quảng Trị được giao những gì?", False),
+    ],
+)
+def test_a_province_named_as_the_issuer(question, issued):
+    c = parse(question)
+    assert c.provinces and c.issued_by_province is issued
+
+
+def test_a_central_document_does_not_answer_for_a_province_named_as_its_issuer():
+    central = {"year": 2020, "issuer": "Văn phòng Chính phủ", "type": "Công văn", "title": ""}
+    text = "Thủ tướng đồng ý hỗ trợ tỉnh Long An kinh phí chống hạn"
+    assert unmet(parse("Công văn của UBND tỉnh Long An về chống hạn"), central, text) == ["province"]
+    assert unmet(parse("cong van cua tinh long an ve chong han"), central, text) == ["province"]
+    assert unmet(parse("hỗ trợ tỉnh Long An chống hạn"), central, text) == []  # it speaks of the province
+    # a local issuer stored without its province is judged by what its text says
+    local = {"year": 2020, "issuer": "Ủy ban nhân dân", "type": "Kế hoạch", "title": ""}
+    assert unmet(parse("Kế hoạch của tỉnh Long An về chống hạn"), local, "UBND TỈNH LONG AN\n" + text) == []
+
+
+def test_a_number_asked_for_another_date_is_refused_naming_the_date(searcher):
+    a = searcher.ask("Chỉ thị 15/CT-UBND ngày 01/02/2019 yêu cầu những gì?")
+    assert not a.found and not a.citations
+    assert "ngày 1/2/2019" in a.answer and "10/03/2020" in a.answer
+    a = searcher.ask("chi thi 15/CT-UBND nam 2019 yeu cau gi")
+    assert not a.found and "năm 2019" in a.answer
+
+
+def test_refusals_name_the_missing_province_and_type_with_and_without_accents(searcher):
+    a = searcher.ask("tinh ca mau lam gi de phong chong han han xam nhap man")
+    assert not a.found and not a.citations and "Cà Mau" in a.answer
+    a = searcher.ask("Quyết định của tỉnh Long An về phòng, chống hạn hán, xâm nhập mặn quy định gì?")
+    assert not a.found and not a.citations and "loại Quyết định" in a.answer
+
+
+def test_a_satisfied_constraint_is_not_refused(searcher):
+    for q in (
+        "Chỉ thị của UBND tỉnh Long An về phòng, chống hạn hán, xâm nhập mặn yêu cầu gì?",
+        "chi thi cua ubnd tinh long an ve phong chong han han xam nhap man yeu cau gi",
+    ):
+        a = searcher.ask(q)
+        assert a.found and _sources(a) == {"ct-15-longan-2020.txt"}

@@ -35,6 +35,8 @@ _LOOKALIKE_PAIRS = {
     # Greek
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o",
+    # Icelandic eth for Vietnamese đ ("QÐ-UBND" in some documents' text)
+    "Ð": "Đ", "ð": "đ",
 }  # fmt: skip
 #: ``str.translate`` table mapping Cyrillic/Greek look-alike letters to Latin (one char to one char).
 LATIN_LOOKALIKES = str.maketrans(_LOOKALIKE_PAIRS)

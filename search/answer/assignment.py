@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -15,7 +16,8 @@ from search import cues
 from search.answer.citations import Citer, doc_label, quote
 from search.answer.context import AnswerContext
 from search.answer.gate import Gate
-from search.answer.passages import MIN_COVERAGE, MIN_PASSAGE_COSINE, RERANK_MARGIN, coverage, topic_tokens, unit_tokens
+from search.answer.passages import RERANK_MARGIN, coverage, topic_tokens, unit_tokens
+from search.answer.refusal import answers, signals
 from search.answer.topic import answer_topic
 from search.intent import Intent
 from search.tasks import agency_names
@@ -74,6 +76,11 @@ def _rerank_assignments(
     return out
 
 
+def _task_signals(ranked: list[tuple[float, float, dict]]) -> dict[str, float]:
+    """The refusal model's signals of ranked tasks (search/answer/refusal.py)."""
+    return signals([SimpleNamespace(cosine=r["cosine"], cov=cov) for _, cov, r in ranked], tasks=True)
+
+
 def _assignment_lines(citer: Citer, rows: list[dict], with_doc: bool = True) -> list[str]:
     lines = []
     for r in rows:
@@ -111,12 +118,15 @@ def answer_assignment(ctx: AnswerContext, question: str, intent: Intent) -> Answ
     citer = Citer(ctx.snapshot)
     if tokens:
         ranked = _rerank_assignments(ctx, question, rows, tokens)
-        if not ranked or (ranked[0][2]["cosine"] < MIN_PASSAGE_COSINE and ranked[0][1] < MIN_COVERAGE):
+        # The agency's tasks must answer the rest of the question (its topic words); if none does, the
+        # passages may still (answer_topic, which refuses when nothing answers).
+        sig = _task_signals(ranked)
+        if not ranked or not answers(sig):
             return answer_topic(ctx, question, intent)
         best = ranked[0][0]
         chosen = [r for score, _, r in ranked if score >= best - ASSIGNMENT_MARGIN][:MAX_ASSIGNMENT_CITATIONS]
     else:
-        chosen = [dict(r) for r in rows[:8]]
+        chosen, sig = [dict(r) for r in rows[:8]], {}
     shown = [n for n in names if not is_generic(n)] or names
     head = f"Các nhiệm vụ giao {', '.join(shown[:3])} tìm thấy trong các văn bản:"
     if len(chosen) < len(rows):
@@ -129,6 +139,7 @@ def answer_assignment(ctx: AnswerContext, question: str, intent: Intent) -> Answ
         citations=citer.citations,
         agency=names[0] if len(names) == 1 else None,
         tasks_total=len(rows),
+        signals=sig,
     )
 
 
@@ -144,7 +155,8 @@ def _answer_who(ctx: AnswerContext, question: str, intent: Intent) -> Answer:
             rows.setdefault(r.id, r.as_dict())
     tokens = topic_tokens(question, set(cues.FRAME_WORDS))
     ranked = _rerank_assignments(ctx, question, list(rows.values()), tokens) if rows else []
-    if not ranked or (ranked[0][2]["cosine"] < MIN_PASSAGE_COSINE and ranked[0][1] < MIN_COVERAGE):
+    sig = _task_signals(ranked)
+    if not ranked or not answers(sig):
         return answer_topic(ctx, question, intent)
     best = ranked[0][0]
     chosen = [r for score, _, r in ranked if score >= best - RERANK_MARGIN][:4]
@@ -155,4 +167,5 @@ def _answer_who(ctx: AnswerContext, question: str, intent: Intent) -> Answer:
         found=True,
         answer="\n".join(_assignment_lines(citer, chosen)),
         citations=citer.citations,
+        signals=sig,
     )

@@ -15,8 +15,6 @@ from search.answer.places import other_localities
 MAX_UNIT = 450  # characters: longer paragraphs are cited sentence by sentence
 RERANK_PER_HIT = 4  # passages of each retrieved chunk scored by the encoder
 RERANK_MARGIN = 0.035  # cited passages score within this cosine of the best one
-MIN_PASSAGE_COSINE = 0.873  # below this, and with little key-term overlap, nothing answers
-MIN_COVERAGE = 0.35
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9\-+•])")
 
 

@@ -18,22 +18,29 @@ from search.refs import lookup
 MAX_CITATIONS = 6
 
 
-def _typed_years(question: str) -> dict[str, int | None]:
-    """The year the question gives each number it names ("02/NQ-CP ngày 01/01/2021", "15/CT-UBND năm 2016")."""
+def _typed_dates(question: str) -> dict[str, tuple[int | None, str | None]]:
+    """The year and date the question gives each number it names ("02/NQ-CP ngày 01/01/2021",
+    "15/CT-UBND năm 2016")."""
     from chidao.lang.references import extract_references
 
-    return {r.number: r.year for r in extract_references(question)}
+    return {r.number: (r.year, r.date) for r in extract_references(question)}
 
 
-def _number_refusal(ctx: AnswerContext, question: str, number: str, year: int, others: list[dict]) -> Answer:
-    """Refuse a number asked for one year when the index holds it only for others, naming those."""
+def _number_refusal(
+    ctx: AnswerContext, question: str, number: str, year: int, others: list[dict], date: str | None = None
+) -> Answer:
+    """Refuse a number asked for one year (or date) when the index holds it only for others, naming those."""
     kind = others[0].get("type") or "văn bản"
     found = "; ".join(f"{doc_label(d)} của {d.get('issuer') or '?'}" for d in others[:3])
+    when = f"năm {year}"
+    if date:
+        y, m, d = date.split("-")
+        when = f"ngày {int(d)}/{int(m)}/{y}"
     return Answer(
         question=question,
         intent="reference",
         found=False,
-        answer=f"Chỉ mục không có {kind} {number} năm {year}; có {found}.",
+        answer=f"Chỉ mục không có {kind} {number} {when}; có {found}.",
     )
 
 
@@ -42,16 +49,16 @@ def answer_reference(ctx: AnswerContext, question: str, intent: Intent) -> Answe
 
     citer = Citer(ctx.snapshot)
     lines: list[str] = []
-    years = _typed_years(question)
+    typed = _typed_dates(question)
     gate = Gate(ctx, question, [] if intent.cited_by else find_agencies(ctx.snapshot, ctx.canon, question))
     refused: list[str] = []
     for number in intent.numbers:
-        year = years.get(number)
+        year, date = typed.get(number, (None, None))
         result = lookup(ctx.snapshot, f"{number} năm {year}" if year else number)
         if not intent.cited_by and year and not result["documents"]:
             others = lookup(ctx.snapshot, number)["documents"]
             if others and not result["cited_by"]:
-                return _number_refusal(ctx, question, number, year, others)
+                return _number_refusal(ctx, question, number, year, others, date)
         if not intent.cited_by and result["documents"]:
             kept = gate.keep(result["documents"], key=lambda d: d["doc_id"])
             if not kept:

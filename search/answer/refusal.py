@@ -1,7 +1,10 @@
-"""Whether the best candidate passages answer the question at all: a logistic model over a few signals
-(best cosine, best key-term coverage, coverage of the best passage, how far the best cosine stands above
-the rest), learned from labelled questions by ``bench/bench_refusal.py`` and shipped as ``refusal.json``
-(weights, bias, threshold, and what it was trained on). Without the file, the hand-set floors of old apply.
+"""Whether the best candidates answer the question at all: one logistic score over a few signals (best
+cosine, best key-term coverage, coverage of the best candidate, how far the best cosine stands above the rest,
+and whether the candidates are an agency's extracted tasks rather than passages), learned from labelled
+questions by ``bench/bench_refusal.py`` and shipped as ``refusal.json`` (weights, bias, the threshold read
+off the refusal curve, and what it was trained on). The question's explicit constraints (year, number,
+province, type …) are checked before this, by rule (search/answer/gate.py); this score decides the rest.
+Without the file, the hand-set floors of old apply.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("refusal.json")
-FEATURES = ("cosine", "coverage", "coverage_at_best", "cosine_gap")
+FEATURES = ("cosine", "coverage", "coverage_at_best", "cosine_gap", "tasks")
 # The floors used when no model is shipped: semantically close, or covering the key terms.
 FALLBACK_COSINE = 0.873
 FALLBACK_COVERAGE = 0.35
@@ -24,10 +27,11 @@ FALLBACK_COVERAGE = 0.35
 DISABLED = False
 
 
-def signals(units) -> dict[str, float]:
-    """The features of a ranked list of candidate passages (best first; each has .cosine, .cov)."""
+def signals(units, tasks: bool = False) -> dict[str, float]:
+    """The features of a ranked list of candidates (best first; each has .cosine, .cov): passages, or an
+    agency's extracted tasks (``tasks``)."""
     if not units:
-        return dict.fromkeys(FEATURES, 0.0)
+        return dict.fromkeys(FEATURES, 0.0) | {"tasks": float(tasks)}
     cosines = sorted((u.cosine for u in units), reverse=True)
     best = max(units, key=lambda u: u.cosine)
     rest = cosines[1:] or cosines
@@ -36,6 +40,7 @@ def signals(units) -> dict[str, float]:
         "coverage": max(u.cov for u in units),
         "coverage_at_best": best.cov,
         "cosine_gap": cosines[0] - sum(rest) / len(rest),
+        "tasks": float(tasks),
     }
 
 
@@ -61,9 +66,6 @@ def answers(sig: dict[str, float], model: dict | None = None) -> bool:
     if DISABLED:
         return True
     model = model if model is not None else load()
-    # The hand-set floors of old still refuse: on the development set the learned model alone refused 1
-    # of its 5 unanswerable questions (the floors 3 of 5); an answer must pass both.
-    floors = sig["cosine"] >= FALLBACK_COSINE or sig["coverage"] >= FALLBACK_COVERAGE
     if model is None:
-        return floors
-    return floors and probability(sig, model) >= model["threshold"]
+        return sig["cosine"] >= FALLBACK_COSINE or sig["coverage"] >= FALLBACK_COVERAGE
+    return probability(sig, model) >= model["threshold"]
