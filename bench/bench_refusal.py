@@ -206,13 +206,15 @@ def main() -> int:
     model = make_pipeline(StandardScaler(), LogisticRegression(C=args.C, class_weight="balanced"))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     cv = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
-    thresholds = [round(t, 2) for t in np.arange(0.05, 0.96, 0.05)]
-    print("\ncross-validated (5 folds):\n threshold  refusal-precision  refusal-recall  answerable-refused")
+    thresholds = [round(t, 2) for t in np.arange(0.01, 0.99, 0.01)]
     rows_cv = curve(rows, dict(zip(idx, cv, strict=True)), thresholds)
-    for t, p, r, f, tp, n in rows_cv:
-        print(f"   {t:5.2f}        {p:5.3f}            {r:5.3f} ({tp}/{n})      {f:5.3f}")
     ok = [t for t, _, _, f, _, _ in rows_cv if f <= args.max_false]
     threshold = max(ok) if ok else min(thresholds)
+    print("\ncross-validated (5 folds):\n threshold  refusal-precision  refusal-recall  answerable-refused")
+    for t, p, r, f, tp, n in rows_cv:
+        if round(t * 100) % 5 == 0 or t == threshold:
+            mark = "  <- chosen" if t == threshold else ""
+            print(f"   {t:5.2f}        {p:5.3f}            {r:5.3f} ({tp}/{n})      {f:5.3f}{mark}")
     cv_prob = dict(zip(idx, cv, strict=True))
     print(f"\nper unmet constraint at threshold {threshold} (cross-validated; rule refusals as made): refused / n")
     by_kind: dict[str, list[int]] = {}

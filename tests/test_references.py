@@ -254,6 +254,9 @@ def test_docnum_regex_keeps_numbers_whole():
     found = [docnum_key(m.group()) for m in DOCNUM_RE.finditer("Công điện 1632 / CĐ - TTg, 57–NQ/TW và 01 - Danh mục")]
     assert found == ["1632/CD-TTG", "57-NQ/TW"]
     assert docnum_display("16495/BТС - PTHT") == "16495/BTC-PTHT"
+    # the Icelandic eth some documents print for Đ ("QÐ") is read as Đ
+    assert docnum_key("84/2007/QÐ-UBND") == docnum_key("84/2007/QĐ-UBND") == "84/2007/QD-UBND"
+    assert [m.group() for m in DOCNUM_RE.finditer("Số: 84/2007/QÐ-UBND")] == ["84/2007/QÐ-UBND"]
 
 
 # ---------------------------------------------------------------- dates
