@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from search.answer.refusal import FEATURES, MODEL_FILE  # noqa: E402
+from search.answer.refusal import FEATURES, MODEL_FILE, features  # noqa: E402
 
 
 def load(paths: list[Path]) -> list[dict]:
@@ -198,7 +198,7 @@ def main() -> int:
         report(rows)
         return 0
     idx = [i for i, r in enumerate(rows) if r["answer"].get("signals")]
-    x = np.array([[rows[i]["answer"]["signals"][f] for f in FEATURES] for i in idx])
+    x = np.array([features(rows[i]["answer"]["signals"]) for i in idx])
     y = np.array([1 if rows[i].get("gold_files") else 0 for i in idx])
     n_un = sum(not r.get("gold_files") for r in rows)
     print(f"{len(rows)} labelled questions ({n_un} unanswerable); {len(idx)} reached the passage check "

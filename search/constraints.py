@@ -178,6 +178,7 @@ def unmet(c: Constraints, doc, text: str) -> list[str]:
     title = fold(get("title") or "")
     folded = fold(text)
     head = folded[:800]
+    head = head[: head.find("can cu")] if "can cu" in head else head  # the letterhead, not the preamble's citations
     out = []
     for y in c.years:
         if not year_ok(doc_year, get("date"), title, folded, y):

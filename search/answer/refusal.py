@@ -18,7 +18,10 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("refusal.json")
-FEATURES = ("cosine", "coverage", "coverage_at_best", "cosine_gap", "tasks")
+SIGNALS = ("cosine", "coverage", "coverage_at_best", "cosine_gap", "tasks")
+# The model's inputs: the signals, and the coverage and cosine of an agency's tasks on their own (tasks are
+# short and alike, so their cosines run high and their coverage says more).
+FEATURES = (*SIGNALS, "tasks_coverage", "tasks_cosine")
 # The floors used when no model is shipped: semantically close, or covering the key terms.
 FALLBACK_COSINE = 0.873
 FALLBACK_COVERAGE = 0.35
@@ -31,7 +34,7 @@ def signals(units, tasks: bool = False) -> dict[str, float]:
     """The features of a ranked list of candidates (best first; each has .cosine, .cov): passages, or an
     agency's extracted tasks (``tasks``)."""
     if not units:
-        return dict.fromkeys(FEATURES, 0.0) | {"tasks": float(tasks)}
+        return dict.fromkeys(SIGNALS, 0.0) | {"tasks": float(tasks)}
     cosines = sorted((u.cosine for u in units), reverse=True)
     best = max(units, key=lambda u: u.cosine)
     rest = cosines[1:] or cosines
@@ -56,8 +59,15 @@ def load(path: Path = MODEL_FILE) -> dict | None:
     return model
 
 
+def features(sig: dict[str, float]) -> list[float]:
+    """The model's inputs (FEATURES) from a question's signals."""
+    tasks = sig.get("tasks", 0.0)
+    derived = {"tasks_coverage": tasks * sig.get("coverage", 0.0), "tasks_cosine": tasks * sig.get("cosine", 0.0)}
+    return [derived[f] if f in derived else sig.get(f, 0.0) for f in FEATURES]
+
+
 def probability(sig: dict[str, float], model: dict) -> float:
-    z = model["bias"] + sum(w * sig.get(f, 0.0) for f, w in zip(model["features"], model["weights"], strict=True))
+    z = model["bias"] + sum(w * x for w, x in zip(model["weights"], features(sig), strict=True))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
