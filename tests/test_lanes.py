@@ -196,3 +196,16 @@ def test_the_real_model_gives_the_same_vectors_from_two_workers_at_once():
     assert len(results) == 2
     for got in results:
         np.testing.assert_allclose(got[::-1], alone, atol=1e-5)
+
+
+def test_an_urgent_call_is_spread_over_the_workers():
+    inner = RecordingEncoder()
+    inner.hold.set()
+    gate = EncoderGate(inner, slice_size=8, workers=2)
+    with lane("urgent"):
+        out = gate.encode_passages(["Sở Y tế", "Sở Nội vụ", "Công an tỉnh", "Bộ Tài chính", "UBND tỉnh"])
+    assert out[:, 0].tolist() == [7, 9, 12, 12, 9]
+    assert sorted(len(c) for c in inner.calls) == [2, 3]  # two slices, one per worker
+    with lane("normal"):
+        gate.encode_passages([f"chủ đề {i}" for i in range(5)])
+    assert len(inner.calls[-1]) == 5  # a topic answer's passages keep whole slices

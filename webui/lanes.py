@@ -6,7 +6,8 @@ number questions, searches: a few passages each), then the *normal* lane (topic 
 passages), first come first served within a lane. ``workers`` threads take slices from the queue, one
 slice each at a time, and each slice runs on one core (``single_core``): on a 2-core server two
 workers keep both cores busy, a lone topic answer's slices run two at a time, and an urgent question
-waits for at most the slices already running, never for whole answers queued before it.
+waits for at most the slices already running, never for whole answers queued before it; its own few
+passages are cut into as many slices as there are workers, so they are encoded side by side.
 
 One core per slice matters under load: an encoder call that spreads one batch over both cores (torch's
 intra-op threads) stalls whenever anything else runs, since each step waits for its slowest thread.
@@ -115,13 +116,16 @@ class EncoderGate:
             return getattr(self.inner, method)(texts)
         self._start()
         priority = _PRIORITY[current_lane()]
+        size = self.slice_size
+        if priority == _PRIORITY["urgent"]:  # a few passages: spread over every worker
+            size = max(1, min(size, -(-len(texts) // self.workers)))
         futures: list[Future] = []
-        for start in range(0, len(texts), self.slice_size):
+        for start in range(0, len(texts), size):
             future: Future = Future()
             if priority == _PRIORITY["urgent"]:
                 with self._waiting_lock:
                     self._urgent_waiting += 1
-            self._jobs.put((priority, next(self._order), (method, texts[start : start + self.slice_size], future)))
+            self._jobs.put((priority, next(self._order), (method, texts[start : start + size], future)))
             futures.append(future)
         parts = [f.result() for f in futures]
         return parts[0] if len(parts) == 1 else np.vstack(parts)
