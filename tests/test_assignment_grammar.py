@@ -473,3 +473,106 @@ def test_closing_formula_with_its_report_of_difficulties_is_no_task(canon):
     # a closing that names what to carry out is a task
     named = raw.replace("thực hiện đúng chức năng được giao", "thực hiện Chỉ thị này")
     assert ("Các sở, ban, ngành và địa phương", "giao") in rows(extract(named, canon)[1])
+
+
+# ---------------------------------------------------------------- sentences cut by the page width (third round)
+
+# A directive as a PDF text layer leaves it: its numbered sentences are cut where the line was full, and a cut
+# line without final punctuation reads like a heading; the letterhead and the first paragraph are kept so that
+# the body starts where it does in a real document.
+_DIRECTIVE_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH THÁI BÌNH\n\nCHỈ THỊ\nVề tăng cường quản lý đất đai và phòng chống thiên tai\n\n"
+    "Thời gian qua, công tác quản lý đất đai, phòng chống thiên tai trên địa bàn tỉnh đã có chuyển biến, song "
+    "vẫn còn tình trạng lấn chiếm đất công, công trình đê điều xuống cấp chưa được xử lý kịp thời.\n\n"
+)
+
+
+def test_numbered_sentence_cut_after_an_open_word_goes_on_with_an_agency(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "1. Sở Nông nghiệp và Phát triển nông thôn phối hợp với Sở Tài nguyên và Môi trường cùng "
+        "UBND các huyện kiểm tra toàn bộ tuyến đê xung yếu trước mùa mưa bão.\n"
+    )
+    cut = clean.replace("Môi trường cùng UBND", "Môi trường cùng\nUBND")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {
+            ("Sở Nông nghiệp và Phát triển nông thôn", "chủ trì"),
+            ("Sở Tài nguyên và Môi trường", "phối hợp"),
+            ("Ủy ban nhân dân các huyện", "phối hợp"),
+        }, raw
+        for a in found:
+            assert "kiểm tra toàn bộ tuyến đê xung yếu trước mùa mưa bão" in flat(a.task)
+
+
+def test_numbered_sentence_cut_before_the_object_of_bao_cao(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "2. Sở Tài nguyên và Môi trường và Ủy ban nhân dân các huyện khẩn trương rà soát diện "
+        "tích đất công bị lấn chiếm, báo cáo UBND tỉnh trước ngày 15/10/2021.\n"
+    )
+    cut = clean.replace("báo cáo UBND tỉnh", "báo cáo\nUBND tỉnh")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        # the province's committee the report goes to is no assignee of its own
+        assert rows(found) == {("Sở Tài nguyên và Môi trường", "giao"), ("Ủy ban nhân dân các huyện", "giao")}, raw
+        for a in found:
+            assert "báo cáo UBND tỉnh trước ngày 15/10/2021" in flat(a.task)
+            assert a.deadline == "trước ngày 15/10/2021"
+
+
+def test_agency_name_cut_by_the_line_break_is_read_whole(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "3. Công an tỉnh chủ trì, phối hợp với Bộ Chỉ huy Quân sự tỉnh xây dựng phương án "
+        "bảo đảm an ninh trật tự tại các khu vực sơ tán dân.\n"
+    )
+    cut = clean.replace("Bộ Chỉ huy Quân sự", "Bộ Chỉ huy\nQuân sự")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {("Công an tỉnh", "chủ trì"), ("Bộ Chỉ huy Quân sự tỉnh", "phối hợp")}, raw
+        for a in found:
+            assert "xây dựng phương án bảo đảm an ninh trật tự tại các khu vực sơ tán dân" in flat(a.task)
+
+
+def test_place_name_cut_after_tinh_keeps_the_sentence_whole(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "4. Giao Sở Xây dựng chủ trì thẩm định thiết kế các trường học xây mới của tỉnh "
+        "Thái Bình, bảo đảm khả năng chống chịu bão cấp 12.\n"
+    )
+    cut = clean.replace("của tỉnh Thái Bình", "của tỉnh\nThái Bình")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {("Sở Xây dựng", "chủ trì")}, raw
+        assert "bảo đảm khả năng chống chịu bão cấp 12" in flat(found[0].task)
+
+
+def test_short_heading_before_its_paragraph_is_not_joined(canon):
+    # "2. Sở Tài chính" / "Bố trí kinh phí …": a real heading stays a heading after the joins above
+    raw = (
+        _DIRECTIVE_HEAD + "1. Sở Tài chính\n\nBố trí kinh phí sửa chữa các công trình đê điều xuống cấp.\n\n"
+        "2. Trách nhiệm của các huyện\n\nUBND các huyện tổ chức di dời các hộ dân ở vùng nguy hiểm.\n"
+    )
+    _, found = extract(raw, canon)
+    assert rows(found) == {("Sở Tài chính", "giao"), ("Ủy ban nhân dân các huyện", "giao")}
+    assert flat(only(found, "Sở Tài chính").task) == "Bố trí kinh phí sửa chữa các công trình đê điều xuống cấp"
+
+
+def test_short_hard_wrapped_letter_has_a_body(canon):
+    # a one-sentence letter from a PDF text layer: too few lines for the normaliser to measure the page width, so
+    # its lines stay cut and none is a long line of prose; the sentence after "Kính gửi" still starts the body
+    clean = (
+        "BỘ TÀI CHÍNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Số: 4512/BTC-NSNN\nV/v bổ sung kinh phí phòng chống hạn hán\n\nHà Nội, ngày 12 tháng 4 năm 2016\n\n"
+        "Kính gửi: Ủy ban nhân dân tỉnh Ninh Thuận.\n\n"
+        "Bộ Tài chính đề nghị Ủy ban nhân dân tỉnh Ninh Thuận chỉ đạo Sở Tài chính rà soát, tổng hợp nhu cầu "
+        "kinh phí hỗ trợ của tỉnh Ninh Thuận, gửi Bộ Tài chính trước ngày 25 tháng 4 năm 2016.\n"
+    )
+    cut = clean.replace(
+        "tổng hợp nhu cầu kinh phí hỗ trợ của tỉnh Ninh", "tổng hợp nhu cầu\nkinh phí hỗ trợ của tỉnh Ninh"
+    )
+    cut = cut.replace("của tỉnh Ninh Thuận, gửi", "của tỉnh\nNinh Thuận, gửi")
+    assert cut.count("\n") == clean.count("\n") + 2
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {("Ủy ban nhân dân tỉnh Ninh Thuận", "giao")}, raw
+        a = found[0]
+        assert "rà soát, tổng hợp nhu cầu kinh phí hỗ trợ của tỉnh Ninh Thuận, gửi Bộ Tài chính" in flat(a.task)
+        assert a.deadline == "trước ngày 25 tháng 4 năm 2016"

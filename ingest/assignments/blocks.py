@@ -18,6 +18,19 @@ from ingest.assignments.patterns import (
 )
 from ingest.assignments.subjects import SubjectReader
 
+# Words that name a kind of place or body and wait for its name: "… đề xuất của tỉnh" / "Lào Cai, …".
+_PLACE_HEAD_RE = re.compile(
+    r"(?:^|\s)(?:tỉnh|huyện|quận|xã|phường|thành\s+phố|thị\s+xã|thị\s+trấn|[Ủủ]y\s+ban\s+nhân\s+dân|UBND)$"
+)
+# Function words no heading ends with: a numbered sentence cut at the page width ("2. Sở Y tế phối hợp với
+# Sở Giáo dục và Đào tạo cùng" / "UBND các huyện tổ chức …").
+_HEADING_OPEN_ENDINGS = frozenset(
+    "với|cùng với|của|và|cùng|cho|tại|về|các|những|để|từ|theo|giữa|hoặc|là|thuộc|trực thuộc|đến|trên|dưới|qua|"
+    "phối hợp với|đề nghị|yêu cầu|giao".split("|")
+)
+# A heading this long that ends in an open word is a sentence, not a heading.
+_LONG_HEADING_WORDS = 12
+
 # A leader's title a line may be cut after: "…, Giám đốc" / "Sở Tư pháp …".
 _TITLE_END_RE = re.compile(
     r"(?:Giám\s+đốc|Chủ\s+tịch|Thủ\s+trưởng|Chánh\s+Văn\s+phòng|Chánh\s+Thanh\s+tra|Cục\s+trưởng|Trưởng\s+ban|"
@@ -91,6 +104,16 @@ class BodySpans:
             and predicate_at([Token(nxt[0].text.lower(), "", 0, 0, True), *nxt[1:]], 0) is None
         ):
             return True  # a name broken over two lines: "… thành phố Hà" / "Nội, …"
+        if self._name_across(ps, pe, s):
+            return True
+        if pb.kind == "heading" and self._open_ending(
+            ps,
+            pe,
+            _HEADING_OPEN_ENDINGS
+            if len(text[ps:pe].split()) < _LONG_HEADING_WORDS
+            else _OPEN_ENDINGS | _HEADING_OPEN_ENDINGS,
+        ):
+            return True
         if pb.kind == "heading":
             # "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc" / "Sở Tư pháp, … chịu trách nhiệm thi hành …":
             # an article's list of addressees cut at the page width after a title or a comma
@@ -101,11 +124,44 @@ class BodySpans:
             return False
         if nxt[0].text[0].islower() or len(text[ps:pe].split()) <= 5:
             return True
-        last = tokenize(text[max(ps, pe - 40) : pe], max(ps, pe - 40))
-        if len(last) >= 1 and last[-1].word:
-            tail = [t for t in last if t.word][-3:]
-            for k in range(len(tail)):
-                phrase = " ".join(t.text.lower() for t in tail[k:])
-                if phrase in _OPEN_ENDINGS:
-                    return True
+        if self._open_ending(ps, pe, _OPEN_ENDINGS | _HEADING_OPEN_ENDINGS):
+            return True
         return nxt[0].text.lower() in ("thành", "tỉnh", "huyện", "xã", "phường")
+
+    def _open_ending(self, ps: int, pe: int, endings: frozenset[str]) -> bool:
+        """The line ends in a word that waits for more ("… báo cáo" / "… phối hợp với")."""
+        text = self.text
+        last = tokenize(text[max(ps, pe - 40) : pe], max(ps, pe - 40))
+        if not last or not last[-1].word:
+            return False
+        tail = [t for t in last if t.word][-3:]
+        return any(" ".join(t.text.lower() for t in tail[k:]) in endings for k in range(len(tail)))
+
+    def _name_across(self, ps: int, pe: int, s: int) -> bool:
+        """A place or agency name cut by the line break: "… của tỉnh" / "Lào Cai, …", "Bộ Chỉ huy" / "Quân sự tỉnh …".
+
+        The next line opens with a capitalised word that does not start an agency of its own, after a
+        word that waits for a name ("tỉnh", "Ủy ban nhân dân"); or an agency the table knows reads
+        across the break while its part before the break is no known agency.
+        """
+        text = self.text
+        if text[pe - 1] in ".;:!?…,)" or not text[s : s + 1].isupper():
+            return False
+        canon = self.subjects.canon
+        window = text[: min(len(text), s + 200)]
+        if _PLACE_HEAD_RE.search(text[max(ps, pe - 20) : pe]):
+            lead = canon.parse_leading(window, s)
+            if lead is None or lead.start != s:
+                return True
+        known = canon.table.agencies
+        words = [t for t in tokenize(text[max(ps, pe - 50) : pe], max(ps, pe - 50)) if t.word][-6:]
+        for w in words:
+            lead = canon.parse_leading(window, w.start)
+            if lead is None or lead.start != w.start or not lead.names:
+                continue
+            printed, name = lead.names[0]
+            if w.start + len(printed) <= s:
+                continue
+            if name in known and canon.canonical(text[w.start : pe]) not in known:
+                return True
+        return False
