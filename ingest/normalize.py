@@ -69,6 +69,11 @@ _BARE_LABEL_RE = re.compile(
     r"|(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+(?:\d{1,3}|[IVXLC]{1,6})\.?:?)$"
 )
 _TERMINAL = frozenset(".!?:;…")
+# "- xã hội …": a dash, a space and a word in lower case (an item would start with a capital)
+_DASH_LOWER_RE = re.compile(r"^[-–]\s+[a-zđà-ỹ]")
+_ANNOUNCES_LIST_RE = re.compile(r"(?:\bsau|sau\s+đây|như\s+sau|\bgồm|\bbao\s+gồm|\bnhư)$", re.IGNORECASE)
+# a numbered item or article, whose sentence may be cut before a dash like any other
+_LABEL_NUMBERED_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|\(?\d{1,2}\)|\(?[a-zđ]\)|[IVXLC]{1,6}\.|Điều\s+\d)")
 # Function words that need a complement, so a line ending with one goes on on the next line.
 _NEVER_LAST = frozenset(
     ["về", "của", "và", "tại", "cho", "với", "trong", "các", "những", "từ", "để", "là", "hoặc", "nhằm", "giữa", "bởi"]
@@ -410,7 +415,7 @@ def _can_join(unit: _Unit, nxt: _Line, width: int | None) -> bool:
     prev = unit.last.text
     text = nxt.text
     if _is_list_start(text):
-        return False
+        return _dash_compound(unit, prev, text)
     if len(unit.parts) == 1 and _BARE_LABEL_RE.match(prev):
         return True  # "I." / "1." / "Điều 5." alone on its line: its title follows
     if unit.last.emph_open:  # inside "**…**" spanning lines, unless a sentence ended there
@@ -445,6 +450,17 @@ def _can_join(unit: _Unit, nxt: _Line, width: int | None) -> bool:
         # "Thơ ban hành …"): continued when the next line goes on in lower case.
         return _continues_lowercase(text)
     return False
+
+
+def _dash_compound(unit: _Unit, prev: str, text: str) -> bool:
+    """A line cut before the dash of a compound ("… phát triển kinh tế" ⏎ "- xã hội của tỉnh", "dạy - học" ⏎
+    "- thi trực tuyến"): a dash and a word in lower case after running text that neither ends a phrase nor is
+    an item itself. A list after running text is announced by a colon, and its items go on in capitals."""
+    if not _DASH_LOWER_RE.match(text) or not prev[-1:].isalpha() or _all_caps(prev):
+        return False
+    if _ANNOUNCES_LIST_RE.search(prev):
+        return False  # "… các nội dung sau" ⏎ "- tổ chức tập huấn;": a list announced without its colon
+    return not _is_list_start(unit.first.text) or bool(_LABEL_NUMBERED_RE.match(unit.first.text))
 
 
 def _wrapped(prev: str, width: int | None) -> bool:

@@ -576,3 +576,26 @@ def test_short_hard_wrapped_letter_has_a_body(canon):
         a = found[0]
         assert "rà soát, tổng hợp nhu cầu kinh phí hỗ trợ của tỉnh Ninh Thuận, gửi Bộ Tài chính" in flat(a.task)
         assert a.deadline == "trước ngày 25 tháng 4 năm 2016"
+
+
+def test_line_cut_before_the_dash_of_a_compound_is_no_bullet(canon):
+    # "chính trị - xã hội", "kinh tế - xã hội": a PDF line may end before the dash, which then opens the next line
+    clean = (
+        _DIRECTIVE_HEAD + "5. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội vận "
+        "động nhân dân tham gia bảo vệ đê điều, phát triển kinh tế - xã hội ở vùng ven biển.\n"
+    )
+    cut = clean.replace("chính trị - xã hội", "chính trị\n- xã hội").replace("kinh tế - xã hội", "kinh tế\n- xã hội")
+    assert cut.count("\n- ") == 2
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {
+            ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "giao"),
+            ("Các tổ chức chính trị - xã hội", "giao"),
+        }, raw
+        for a in found:
+            assert "vận động nhân dân tham gia bảo vệ đê điều, phát triển kinh tế - xã hội ở vùng ven biển" in flat(
+                a.task
+            )
+    # a list announced without its colon keeps its items
+    listed = _DIRECTIVE_HEAD + "6. Sở Y tế thực hiện các nội dung sau\n- tổ chức tập huấn;\n- kiểm tra các cơ sở.\n"
+    assert "sau\n- tổ chức tập huấn;\n- kiểm tra" in normalize_text(listed)
