@@ -599,3 +599,35 @@ def test_line_cut_before_the_dash_of_a_compound_is_no_bullet(canon):
     # a list announced without its colon keeps its items
     listed = _DIRECTIVE_HEAD + "6. Sở Y tế thực hiện các nội dung sau\n- tổ chức tập huấn;\n- kiểm tra các cơ sở.\n"
     assert "sau\n- tổ chức tập huấn;\n- kiểm tra" in normalize_text(listed)
+
+
+def test_committees_of_several_levels_are_one_assignee_each(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "7. Chủ tịch UBND cấp huyện, cấp xã chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu để xảy "
+        "ra lấn chiếm đất công trên địa bàn quản lý.\n\n"
+        "8. Ủy ban nhân dân cấp tỉnh và cấp huyện bố trí kinh phí duy tu đê điều hằng năm.\n"
+    )
+    cut = clean.replace("cấp huyện, cấp xã chịu", "cấp huyện, cấp\nxã chịu")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {
+            ("Ủy ban nhân dân cấp huyện", "giao"),
+            ("Ủy ban nhân dân cấp xã", "giao"),
+            ("Ủy ban nhân dân cấp tỉnh", "giao"),
+        }, raw
+        by_task = {(a.agency, "lấn chiếm đất công" in flat(a.task), "duy tu đê điều" in flat(a.task)) for a in found}
+        assert by_task == {
+            ("Ủy ban nhân dân cấp huyện", True, False),
+            ("Ủy ban nhân dân cấp xã", True, False),
+            ("Ủy ban nhân dân cấp tỉnh", False, True),
+            ("Ủy ban nhân dân cấp huyện", False, True),
+        }
+    # the head title goes, the level stays in what was printed
+    assert [p for p, _ in canon.parse_leading("Chủ tịch UBND cấp huyện và cấp xã có trách nhiệm", 0).names] == [
+        "Chủ tịch UBND cấp huyện",
+        "Chủ tịch UBND cấp xã",
+    ]
+    # one level, or "các cấp", stays one body
+    assert [c for _, c in canon.parse_leading("Ủy ban nhân dân các cấp thực hiện", 0).names] == [
+        "Ủy ban nhân dân các cấp"
+    ]

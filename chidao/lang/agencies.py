@@ -865,6 +865,11 @@ _DISTRIBUTE_RE = re.compile(
 )
 
 
+# "Ủy ban nhân dân cấp huyện, cấp xã", "UBND cấp tỉnh và cấp huyện": one body per level of government.
+_LEVEL = r"cấp\s+(?:tỉnh|huyện|xã|quận|phường|thành\s+phố|thị\s+xã|cơ\s+sở)"
+_LEVELS_RE = re.compile(rf"^(?P<head>.+?)\s+(?P<first>{_LEVEL})(?P<rest>(?:\s*(?:,|và)\s*{_LEVEL})+)$")
+
+
 _ALTERNATIVE_RE = re.compile(r"^(?P<a>[^()]+?)\s*\(\s*(?:hoặc|hay)\s+(?P<b>[^()]+?)\s*\)$", re.IGNORECASE)
 
 
@@ -876,8 +881,13 @@ def _alternatives(printed: str) -> list[str]:
 
 
 def _distribute_localities(printed: str) -> list[str]:
-    """For "Ủy ban nhân dân thành phố Hà Nội, thành phố Hải Phòng và tỉnh Quảng Ninh" → one per place."""
+    """For "Ủy ban nhân dân thành phố Hà Nội, thành phố Hải Phòng và tỉnh Quảng Ninh" → one per place; for
+    "Ủy ban nhân dân cấp huyện, cấp xã" → one per level."""
     flat = collapse_spaces(printed)
+    lv = _LEVELS_RE.match(flat)
+    if lv:
+        levels = [lv.group("first"), *re.split(r"\s*,\s*|\bvà\b", lv.group("rest"))]
+        return [f"{lv.group('head')} {level.strip()}" for level in levels if level.strip(" ,")]
     m = _DISTRIBUTE_RE.match(flat)
     if not m:
         return [printed]
