@@ -631,3 +631,24 @@ def test_committees_of_several_levels_are_one_assignee_each(canon):
     assert [c for _, c in canon.parse_leading("Ủy ban nhân dân các cấp thực hiện", 0).names] == [
         "Ủy ban nhân dân các cấp"
     ]
+
+
+def test_a_verb_outside_the_lexicon_after_a_whole_name_is_the_predicate(canon):
+    # "cân đối", "cưỡng chế", "sơ tán", "lập" …: the name ends where the table's name ends, unless a scope goes on
+    raw = (
+        _DIRECTIVE_HEAD
+        + "9. Sở Tài chính cân đối nguồn vốn sửa chữa đê điều, báo cáo UBND tỉnh trong quý III/2021.\n\n"
+        "10. Công an tỉnh cưỡng chế các trường hợp lấn chiếm hành lang bảo vệ đê điều.\n\n"
+        "11. Bộ Chỉ huy Quân sự tỉnh sơ tán dân khỏi vùng nguy hiểm khi có bão.\n"
+    )
+    for text in (raw, raw.replace("cân đối nguồn", "cân\nđối nguồn")):
+        _, found = extract(text, canon)
+        assert rows(found) == {("Sở Tài chính", "giao"), ("Công an tỉnh", "giao"), ("Bộ Chỉ huy Quân sự tỉnh", "giao")}
+        assert "cân đối nguồn vốn sửa chữa đê điều" in flat(only(found, "Sở Tài chính").task)
+        assert only(found, "Sở Tài chính").deadline == "trong quý III/2021"
+    # a scope after the whole name is still part of it
+    names = canon.parse_leading("Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương lập kế hoạch", 0)
+    assert [c for _, c in names.names] == ["Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương"]
+    # receiving a letter is no task of the receiver
+    letter = _DIRECTIVE_HEAD + "Văn phòng Chính phủ nhận được văn bản số 12/UBND-KT của tỉnh về việc sửa chữa đê.\n"
+    assert extract(letter, canon)[1] == []
