@@ -652,3 +652,46 @@ def test_a_verb_outside_the_lexicon_after_a_whole_name_is_the_predicate(canon):
     # receiving a letter is no task of the receiver
     letter = _DIRECTIVE_HEAD + "Văn phòng Chính phủ nhận được văn bản số 12/UBND-KT của tỉnh về việc sửa chữa đê.\n"
     assert extract(letter, canon)[1] == []
+
+
+_DECISION_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH PHÚ YÊN\n\nQUYẾT ĐỊNH\nVề việc ủy quyền cấp giấy chứng nhận an toàn thực phẩm\n\n"
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n\nCăn cứ Luật An toàn thực phẩm ngày 17 tháng 6 năm 2010;\n\nQUYẾT ĐỊNH:\n\n"
+)
+
+
+def test_citation_cut_around_its_article_stays_in_the_task(canon):
+    clean = (
+        _DECISION_HEAD + "Điều 1. Ủy quyền cho Giám đốc Sở Công Thương cấp giấy chứng nhận cơ sở đủ điều kiện an toàn "
+        "thực phẩm theo quy định tại khoản 3 Điều 12 Nghị định số 77/2016/NĐ-CP của Chính phủ.\n\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    )
+    cuts = [
+        clean.replace("khoản 3 Điều 12", "khoản 3\nĐiều 12"),  # "Điều 12" opens a line: no article of this decision
+        clean.replace("Điều 12 Nghị định", "Điều 12\nNghị định"),  # the cited document opens a line
+    ]
+    for raw in (clean, *cuts):
+        text, found = extract(raw, canon)
+        assert rows(found) == {("Sở Công Thương", "giao")}, raw
+        assert "theo quy định tại khoản 3 Điều 12 Nghị định số 77/2016/NĐ-CP" in flat(found[0].task)
+        assert sum(1 for b in parse_blocks(text) if b.label.startswith("Điều")) == 2
+        # the normaliser puts the citation back on one line, as the chunks and answers quote it
+        assert "khoản 3 Điều 12 Nghị định số 77/2016/NĐ-CP" in text
+
+
+def test_closing_article_list_goes_on_after_its_shared_head_and_a_semicolon(canon):
+    raw = (
+        _DECISION_HEAD + "Điều 1. Ủy quyền cho Giám đốc Sở Công Thương cấp giấy chứng nhận an toàn thực phẩm.\n\n"
+        "Điều 2. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các Sở:\n"
+        "Công Thương, Y tế; Chủ tịch Ủy ban nhân dân các huyện, thị xã;\n"
+        "Thủ trưởng các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.\n"
+    )
+    _, found = extract(raw, canon)
+    closing = {a.agency for a in found if "thi hành Quyết định này" in flat(a.task)}
+    assert closing == {
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "Sở Công Thương",
+        "Sở Y tế",
+        "Ủy ban nhân dân các huyện, thị xã",
+        "Các cơ quan, đơn vị liên quan",
+    }

@@ -13,6 +13,7 @@ from ingest.assignments.clauses import (
     _zones,
 )
 from ingest.assignments.patterns import (
+    _CLOSING_RE,
     _OPEN_ENDINGS,
     _PLURAL_HEAD_END_RE,
 )
@@ -83,7 +84,12 @@ class BodySpans:
         if pb.intro or text[pe - 1] == ":":
             # "Điều 5. Bộ trưởng các Bộ:" / "Xây dựng, Ngoại giao, … chịu trách nhiệm …": the list a
             # plural head waits for, wrapped onto the next line
-            return "\n\n" not in text[pe:s] and bool(_PLURAL_HEAD_END_RE.search(text[ps:pe]))
+            if "\n\n" not in text[pe:s] and _PLURAL_HEAD_END_RE.search(text[ps:pe]):
+                return True
+            if text[pe - 1] == ":":
+                return False
+            # an intro heading already joined to the list it waited for ("Giám đốc các Sở:" / "Tư pháp, …;"):
+            # the rest of its sentence may still go on below
         if "\n\n" in text[pe:s]:
             # a paragraph broken by a blank line goes on in lower case: "… các đơn vị" / "hành chính; …"
             return text[pe - 1] not in ".;!?…" and text[s : s + 1].islower() and pb.kind != "heading"
@@ -91,6 +97,10 @@ class BodySpans:
             return True
         if text[pe - 1] in ",;" and self.subjects._only_agencies(ps, pe - 1):
             return True  # "Điều 3. Chánh Văn phòng UBND tỉnh;" / "Giám đốc các Sở: …" wrapped onto the next line
+        if text[pe - 1] in ",;" and self._closes_article(ps, s):
+            # "Điều 4. Chánh Văn phòng …, Giám đốc …;" / "Thủ trưởng các cơ quan … chịu trách nhiệm thi hành
+            # Quyết định này.": the article's addressees go on up to its closing predicate
+            return True
         if text[pe - 1] in ".;:!?…":
             return False
         nxt = tokenize(text[s : s + 40], s)
@@ -127,6 +137,15 @@ class BodySpans:
         if self._open_ending(ps, pe, _OPEN_ENDINGS | _HEADING_OPEN_ENDINGS):
             return True
         return nxt[0].text.lower() in ("thành", "tỉnh", "huyện", "xã", "phường")
+
+    def _closes_article(self, ps: int, s: int) -> bool:
+        """The line at ``s`` ends a closing article whose addressees the block at ``ps`` began."""
+        line_end = self.text.find("\n", s)
+        line = self.text[s : line_end if line_end >= 0 else len(self.text)]
+        if not _CLOSING_RE.search(line) or not line[:1].isupper():
+            return False
+        lead = self.subjects.canon.parse_leading(self.text[: min(len(self.text), s + 300)], s, keep_vague=True)
+        return lead is not None and lead.start == s and bool(self.subjects.canon.parse_leading(self.text, ps))
 
     def _open_ending(self, ps: int, pe: int, endings: frozenset[str]) -> bool:
         """The line ends in a word that waits for more ("… báo cáo" / "… phối hợp với")."""
