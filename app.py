@@ -94,13 +94,13 @@ def serve(settings: Settings) -> None:
     except ValueError as exc:
         raise SystemExit(f"chidao: invalid CHIDAO_AUTH / auth setting: {exc}") from exc
     from chidao.models.embed import make_encoder
-    from webui.lanes import EncoderGate, set_torch_threads
+    from webui.lanes import EncoderGate, single_core, usable_cores
 
-    if settings.backend == "sentence-transformers":
-        set_torch_threads()
+    encoder = make_encoder(settings)
+    single_core(encoder)
     try:
-        # One encoder call at a time, agency and number questions first (webui/lanes.py).
-        searcher = Searcher.open(settings, encoder=EncoderGate(make_encoder(settings)))
+        # Encoder work in slices, one per core at a time, agency and number questions first (webui/lanes.py).
+        searcher = Searcher.open(settings, encoder=EncoderGate(encoder, workers=usable_cores()))
     except IndexStateError as exc:
         raise SystemExit(f"chidao: {exc}") from exc
     logger.info("loading the embedding model")

@@ -11,6 +11,8 @@ scorer is looked up beside the dataset (``<dataset>/../../tools/evaluate.py``), 
     python bench/measure_assignments.py --dataset ../shared/eval/pages2-dev --dataset eval/collection/tune
     python bench/measure_assignments.py --show fn -f 217-cd-ttg-2025.txt   # list misses of one file
     python bench/measure_assignments.py --show fp --limit 40
+    python bench/measure_assignments.py --rewrap 80         # the same documents hard-wrapped as PDF text layers
+    python bench/measure_assignments.py --glue 0.03         # … with 3 % of the spaces between words dropped
 
 Besides the official figure (agency = canonical name) it prints the same score with the agency
 as printed (``agency_text``), since the gold labels keep abbreviations ("UBND …") that the
@@ -23,6 +25,8 @@ import argparse
 import collections
 import importlib.util
 import json
+import random
+import re
 import subprocess
 import sys
 import time
@@ -72,8 +76,42 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def extract_file(path: Path, canon: AgencyCanon, subject_in_task: bool = True) -> list[dict]:
+def rewrap(raw: str, width: int, seed: str) -> str:
+    """The text as a PDF text layer or a portal page leaves it: every line longer than about ``width``
+    broken at a space, at widths that vary from line to line (±15 %, fixed per file by ``seed``);
+    table rows and markdown headings are kept whole."""
+    rng = random.Random(seed)
+    out = []
+    for line in raw.split("\n"):
+        if line.lstrip().startswith(("|", "#")):
+            out.append(line)
+            continue
+        while len(line) > width:
+            w = max(20, int(width * rng.uniform(0.85, 1.15)))
+            cut = line.rfind(" ", 0, w)
+            if cut <= 0:
+                break
+            out.append(line[:cut])
+            line = line[cut + 1 :]
+        out.append(line)
+    return "\n".join(out)
+
+
+def glue(raw: str, rate: float, seed: str) -> str:
+    """The text as some PDF text layers leave it: a share ``rate`` of the spaces between two words of letters
+    dropped ("đềnghị", "Kếhoạch"), at places fixed per file by ``seed``."""
+    rng = random.Random(seed + "/glue")
+    return re.sub(r"(?<=[^\W\d_]) (?=[^\W\d_])", lambda m: "" if rng.random() < rate else " ", raw)
+
+
+def extract_file(
+    path: Path, canon: AgencyCanon, subject_in_task: bool = True, wrap: int = 0, glue_rate: float = 0.0
+) -> list[dict]:
     raw = path.read_text(encoding="utf-8")
+    if glue_rate:
+        raw = glue(raw, glue_rate, path.name)
+    if wrap:
+        raw = rewrap(raw, wrap, path.name)
     text = normalize_text(raw, markdown=True)
     blocks = parse_blocks(text)
     rows = []
@@ -103,6 +141,20 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="write predictions here (JSONL)")
     ap.add_argument(
         "--strip-subject", action="store_true", help="cut the agencies that open a clause off its task text"
+    )
+    ap.add_argument(
+        "--rewrap",
+        type=int,
+        default=0,
+        metavar="WIDTH",
+        help="break every line at about WIDTH characters first (irregular widths), as PDF text layers do",
+    )
+    ap.add_argument(
+        "--glue",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="drop this share of the spaces between words first (0.03: 'đềnghị'), as some PDF text layers do",
     )
     args = ap.parse_args()
     summary = []
@@ -142,7 +194,15 @@ def measure(dataset: Path, args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     items: list[dict] = []
     for f in files:
-        items.extend(extract_file(dataset / "corpus" / f, canon, subject_in_task=not args.strip_subject))
+        items.extend(
+            extract_file(
+                dataset / "corpus" / f,
+                canon,
+                subject_in_task=not args.strip_subject,
+                wrap=args.rewrap,
+                glue_rate=args.glue,
+            )
+        )
     elapsed = time.perf_counter() - t0
 
     official = ev.tasks_metrics(gold, items)

@@ -69,6 +69,21 @@ _BARE_LABEL_RE = re.compile(
     r"|(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+(?:\d{1,3}|[IVXLC]{1,6})\.?:?)$"
 )
 _TERMINAL = frozenset(".!?:;…")
+# "- xã hội …": a dash, a space and a word in lower case (an item would start with a capital)
+_DASH_LOWER_RE = re.compile(r"^[-–]\s+[a-zđà-ỹ]")
+_ANNOUNCES_LIST_RE = re.compile(r"(?:\bsau|sau\s+đây|như\s+sau|\bgồm|\bbao\s+gồm|\bnhư)$", re.IGNORECASE)
+_ARTICLE_START_RE = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+\d{1,3}\b(?!\s*[.:])")
+# the words a citation puts before an article: "khoản 6", "điểm a khoản 2", "tại", "theo", "của", "và"
+_CITES_BEFORE_RE = re.compile(
+    r"(?:\b(?:khoản|điểm|tiết)\s+[\w.,]{1,6}|\b(?:tại|theo|của|và|hoặc|các|những|với|đến|từ))$", re.IGNORECASE
+)
+_CITED_ARTICLE_END_RE = re.compile(r"\b(?:khoản|điểm|Điều|Chương|Mục)\s+\d{1,3}[a-zđ]?$")
+_DOCUMENT_TYPE_START_RE = re.compile(
+    r"^(?:Nghị\s+định|Nghị\s+quyết|Luật|Bộ\s+luật|Thông\s+tư|Quyết\s+định|Chỉ\s+thị|Pháp\s+lệnh|Hiến\s+pháp|"
+    r"Quy\s+chế|Quy\s+định|Kế\s+hoạch|Công\s+văn|Thông\s+báo|Văn\s+bản)\b"
+)
+# a numbered item or article, whose sentence may be cut before a dash like any other
+_LABEL_NUMBERED_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|\(?\d{1,2}\)|\(?[a-zđ]\)|[IVXLC]{1,6}\.|Điều\s+\d)")
 # Function words that need a complement, so a line ending with one goes on on the next line.
 _NEVER_LAST = frozenset(
     ["về", "của", "và", "tại", "cho", "với", "trong", "các", "những", "từ", "để", "là", "hoặc", "nhằm", "giữa", "bởi"]
@@ -410,7 +425,7 @@ def _can_join(unit: _Unit, nxt: _Line, width: int | None) -> bool:
     prev = unit.last.text
     text = nxt.text
     if _is_list_start(text):
-        return False
+        return _dash_compound(unit, prev, text) or _cited_article(prev, text)
     if len(unit.parts) == 1 and _BARE_LABEL_RE.match(prev):
         return True  # "I." / "1." / "Điều 5." alone on its line: its title follows
     if unit.last.emph_open:  # inside "**…**" spanning lines, unless a sentence ended there
@@ -435,7 +450,7 @@ def _can_join(unit: _Unit, nxt: _Line, width: int | None) -> bool:
     if first.isdigit() or first in "(\"“'‘[":
         return long_prev or last.isalnum()
     if first.isupper():
-        if long_prev:
+        if long_prev or _cited_document(prev, text):
             return True
         if _is_list_start(unit.first.text) or not (last.isalpha() and last.islower()) or _all_caps(text):
             return False
@@ -445,6 +460,28 @@ def _can_join(unit: _Unit, nxt: _Line, width: int | None) -> bool:
         # "Thơ ban hành …"): continued when the next line goes on in lower case.
         return _continues_lowercase(text)
     return False
+
+
+def _dash_compound(unit: _Unit, prev: str, text: str) -> bool:
+    """A line cut before the dash of a compound ("… phát triển kinh tế" ⏎ "- xã hội của tỉnh", "dạy - học" ⏎
+    "- thi trực tuyến"): a dash and a word in lower case after running text that neither ends a phrase nor is
+    an item itself. A list after running text is announced by a colon, and its items go on in capitals."""
+    if not _DASH_LOWER_RE.match(text) or not prev[-1:].isalpha() or _all_caps(prev):
+        return False
+    if _ANNOUNCES_LIST_RE.search(prev):
+        return False  # "… các nội dung sau" ⏎ "- tổ chức tập huấn;": a list announced without its colon
+    return not _is_list_start(unit.first.text) or bool(_LABEL_NUMBERED_RE.match(unit.first.text))
+
+
+def _cited_article(prev: str, text: str) -> bool:
+    """A citation cut before its article: "… quy định tại khoản 6" ⏎ "Điều 38 Nghị định số 15/2018/NĐ-CP …".
+    An article of the document itself starts after a finished line, never after "khoản 6", "tại" or "của"."""
+    return bool(_ARTICLE_START_RE.match(text)) and bool(_CITES_BEFORE_RE.search(prev))
+
+
+def _cited_document(prev: str, text: str) -> bool:
+    """A citation cut after its article: "… tại khoản 8 Điều 38" ⏎ "Nghị định số 15/2018/NĐ-CP …"."""
+    return bool(_CITED_ARTICLE_END_RE.search(prev)) and bool(_DOCUMENT_TYPE_START_RE.match(text))
 
 
 def _wrapped(prev: str, width: int | None) -> bool:

@@ -357,6 +357,33 @@ def _is_body_start(info: _Info) -> bool:
     return _is_prose(info) or bool(_PREAMBLE_RE.match(info.folded))
 
 
+def _starts_wrapped_prose(infos: list[_Info], i: int) -> bool:
+    """A letter's first sentence the normaliser left cut into short lines (a short hard-wrapped letter, whose
+    width it could not measure), within six lines after "Kính gửi": a line of running text of 60 characters or
+    more without final punctuation, whose following unlabelled lines of running text end a sentence within
+    100 characters or more in all."""
+    info = infos[i]
+    if not any(p.folded.startswith(("kinh gui", "dong kinh gui")) for p in infos[max(0, i - 6) : i]):
+        return False  # only a letter's first paragraph after "Kính gửi": a title before it may be as long
+    if info.label is not None or info.caps or _NOT_BODY_RE.match(info.folded) or len(info.line) < 60:
+        return False
+    if info.line.rstrip()[-1:] in _FINAL_PUNCT + ":" or not _has_words(info.line):
+        return False
+    total = len(info.line)
+    for nxt in infos[i + 1 : i + 4]:
+        if nxt.label is not None or nxt.caps or _NOT_BODY_RE.match(nxt.folded):
+            return False
+        total += len(nxt.line) + 1
+        if nxt.line.rstrip(" )”\"'*")[-1:] in _FINAL_PUNCT + ":":
+            return total >= 100
+    return False
+
+
+def _has_words(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) * 4 < len(letters)
+
+
 def _is_footer_cue(info: _Info) -> bool:
     if _RECIPIENTS_RE.match(info.folded):
         return True
@@ -388,7 +415,10 @@ def _is_recipient_line(info: _Info) -> bool:
 
 def _zones(infos: list[_Info]) -> list[Zone]:
     n = len(infos)
-    body_start = next((i for i in range(min(n, HEADER_MAX_BLOCKS)) if _is_body_start(infos[i])), None)
+    body_start = next(
+        (i for i in range(min(n, HEADER_MAX_BLOCKS)) if _is_body_start(infos[i]) or _starts_wrapped_prose(infos, i)),
+        None,
+    )
     if body_start is None:
         body_start = 0 if n > HEADER_MAX_BLOCKS else n
     zones: list[Zone] = ["header"] * body_start

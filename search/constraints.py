@@ -14,6 +14,7 @@ document there is.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -167,6 +168,17 @@ def year_ok(doc_year: int | None, doc_date: str | None, folded_title: str, folde
     return near and re.search(rf"\bnam\s+{year}(?![\d\-–])", folded_text) is not None
 
 
+@functools.lru_cache(maxsize=64)
+def _fold_document(text: str) -> str:
+    """A document's folded text, remembered: every question with a constraint reads the same candidates."""
+    return fold(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _provinces_of_document(text: str) -> tuple[str, ...]:
+    return tuple(find_provinces(text))
+
+
 def unmet(c: Constraints, doc, text: str) -> list[str]:
     """Names of the constraints ``doc`` (a DocumentRow or dict with year, date, issuer, type, title) fails;
     ``text`` is its normalised text."""
@@ -176,7 +188,7 @@ def unmet(c: Constraints, doc, text: str) -> list[str]:
         m = re.search(r"/((?:19|20)\d{2})/", get("number") or "")
         doc_year = int(m.group(1)) if m else None
     title = fold(get("title") or "")
-    folded = fold(text)
+    folded = _fold_document(text)
     head = folded[:800]
     head = head[: head.find("can cu")] if "can cu" in head else head  # the letterhead, not the preamble's citations
     out = []
@@ -209,7 +221,7 @@ def unmet(c: Constraints, doc, text: str) -> list[str]:
                 out.append("province")
         elif c.issued_by_province and issuer and not _LOCAL_ISSUER.search(fold(issuer)):
             out.append("province")  # a central document is not "của UBND tỉnh X"
-        elif not any(p in find_provinces(text) for p in c.provinces):
+        elif not any(p in _provinces_of_document(text) for p in c.provinces):
             out.append("province")
     if c.doc_type:
         kind = get("type") or ""

@@ -180,3 +180,22 @@ def test_agency_and_number_questions_take_the_urgent_encoder_lane(backend, caplo
         assert backend.lane_of("Công điện số 570/CĐ-TTg nói gì?") == "urgent"
         assert backend.lane_of("công tác phòng chống sạt lở đất trong mùa mưa bão") == "normal"
     assert "could not classify" not in caplog.text
+
+
+def test_the_export_folder_goes_with_its_backend(hashing_settings, small_corpus):
+    """Each server start makes a folder for Excel/CSV exports; it is removed when the backend is (and at
+    exit), so months of restarts leave no "chidao-xuat-…" folders behind."""
+    import gc
+
+    from search.searcher import Searcher
+    from webui.backend import Backend
+
+    ingest_paths([small_corpus], hashing_settings)
+    b = Backend(hashing_settings, Searcher.open(hashing_settings))
+    folder = b.export_dir
+    result = b.searcher.tasks("Sở Y tế")
+    xlsx, _ = b.export_tasks(result, "Sở Y tế", "", None, None)
+    assert xlsx.is_file() and folder.is_dir()
+    del b
+    gc.collect()
+    assert not folder.exists()

@@ -473,3 +473,225 @@ def test_closing_formula_with_its_report_of_difficulties_is_no_task(canon):
     # a closing that names what to carry out is a task
     named = raw.replace("thực hiện đúng chức năng được giao", "thực hiện Chỉ thị này")
     assert ("Các sở, ban, ngành và địa phương", "giao") in rows(extract(named, canon)[1])
+
+
+# ---------------------------------------------------------------- sentences cut by the page width (third round)
+
+# A directive as a PDF text layer leaves it: its numbered sentences are cut where the line was full, and a cut
+# line without final punctuation reads like a heading; the letterhead and the first paragraph are kept so that
+# the body starts where it does in a real document.
+_DIRECTIVE_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH THÁI BÌNH\n\nCHỈ THỊ\nVề tăng cường quản lý đất đai và phòng chống thiên tai\n\n"
+    "Thời gian qua, công tác quản lý đất đai, phòng chống thiên tai trên địa bàn tỉnh đã có chuyển biến, song "
+    "vẫn còn tình trạng lấn chiếm đất công, công trình đê điều xuống cấp chưa được xử lý kịp thời.\n\n"
+)
+
+
+def test_numbered_sentence_cut_after_an_open_word_goes_on_with_an_agency(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "1. Sở Nông nghiệp và Phát triển nông thôn phối hợp với Sở Tài nguyên và Môi trường cùng "
+        "UBND các huyện kiểm tra toàn bộ tuyến đê xung yếu trước mùa mưa bão.\n"
+    )
+    cut = clean.replace("Môi trường cùng UBND", "Môi trường cùng\nUBND")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {
+            ("Sở Nông nghiệp và Phát triển nông thôn", "chủ trì"),
+            ("Sở Tài nguyên và Môi trường", "phối hợp"),
+            ("Ủy ban nhân dân các huyện", "phối hợp"),
+        }, raw
+        for a in found:
+            assert "kiểm tra toàn bộ tuyến đê xung yếu trước mùa mưa bão" in flat(a.task)
+
+
+def test_numbered_sentence_cut_before_the_object_of_bao_cao(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "2. Sở Tài nguyên và Môi trường và Ủy ban nhân dân các huyện khẩn trương rà soát diện "
+        "tích đất công bị lấn chiếm, báo cáo UBND tỉnh trước ngày 15/10/2021.\n"
+    )
+    cut = clean.replace("báo cáo UBND tỉnh", "báo cáo\nUBND tỉnh")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        # the province's committee the report goes to is no assignee of its own
+        assert rows(found) == {("Sở Tài nguyên và Môi trường", "giao"), ("Ủy ban nhân dân các huyện", "giao")}, raw
+        for a in found:
+            assert "báo cáo UBND tỉnh trước ngày 15/10/2021" in flat(a.task)
+            assert a.deadline == "trước ngày 15/10/2021"
+
+
+def test_agency_name_cut_by_the_line_break_is_read_whole(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "3. Công an tỉnh chủ trì, phối hợp với Bộ Chỉ huy Quân sự tỉnh xây dựng phương án "
+        "bảo đảm an ninh trật tự tại các khu vực sơ tán dân.\n"
+    )
+    cut = clean.replace("Bộ Chỉ huy Quân sự", "Bộ Chỉ huy\nQuân sự")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {("Công an tỉnh", "chủ trì"), ("Bộ Chỉ huy Quân sự tỉnh", "phối hợp")}, raw
+        for a in found:
+            assert "xây dựng phương án bảo đảm an ninh trật tự tại các khu vực sơ tán dân" in flat(a.task)
+
+
+def test_place_name_cut_after_tinh_keeps_the_sentence_whole(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "4. Giao Sở Xây dựng chủ trì thẩm định thiết kế các trường học xây mới của tỉnh "
+        "Thái Bình, bảo đảm khả năng chống chịu bão cấp 12.\n"
+    )
+    cut = clean.replace("của tỉnh Thái Bình", "của tỉnh\nThái Bình")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {("Sở Xây dựng", "chủ trì")}, raw
+        assert "bảo đảm khả năng chống chịu bão cấp 12" in flat(found[0].task)
+
+
+def test_short_heading_before_its_paragraph_is_not_joined(canon):
+    # "2. Sở Tài chính" / "Bố trí kinh phí …": a real heading stays a heading after the joins above
+    raw = (
+        _DIRECTIVE_HEAD + "1. Sở Tài chính\n\nBố trí kinh phí sửa chữa các công trình đê điều xuống cấp.\n\n"
+        "2. Trách nhiệm của các huyện\n\nUBND các huyện tổ chức di dời các hộ dân ở vùng nguy hiểm.\n"
+    )
+    _, found = extract(raw, canon)
+    assert rows(found) == {("Sở Tài chính", "giao"), ("Ủy ban nhân dân các huyện", "giao")}
+    assert flat(only(found, "Sở Tài chính").task) == "Bố trí kinh phí sửa chữa các công trình đê điều xuống cấp"
+
+
+def test_short_hard_wrapped_letter_has_a_body(canon):
+    # a one-sentence letter from a PDF text layer: too few lines for the normaliser to measure the page width, so
+    # its lines stay cut and none is a long line of prose; the sentence after "Kính gửi" still starts the body
+    clean = (
+        "BỘ TÀI CHÍNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Số: 4512/BTC-NSNN\nV/v bổ sung kinh phí phòng chống hạn hán\n\nHà Nội, ngày 12 tháng 4 năm 2016\n\n"
+        "Kính gửi: Ủy ban nhân dân tỉnh Ninh Thuận.\n\n"
+        "Bộ Tài chính đề nghị Ủy ban nhân dân tỉnh Ninh Thuận chỉ đạo Sở Tài chính rà soát, tổng hợp nhu cầu "
+        "kinh phí hỗ trợ của tỉnh Ninh Thuận, gửi Bộ Tài chính trước ngày 25 tháng 4 năm 2016.\n"
+    )
+    cut = clean.replace(
+        "tổng hợp nhu cầu kinh phí hỗ trợ của tỉnh Ninh", "tổng hợp nhu cầu\nkinh phí hỗ trợ của tỉnh Ninh"
+    )
+    cut = cut.replace("của tỉnh Ninh Thuận, gửi", "của tỉnh\nNinh Thuận, gửi")
+    assert cut.count("\n") == clean.count("\n") + 2
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {("Ủy ban nhân dân tỉnh Ninh Thuận", "giao")}, raw
+        a = found[0]
+        assert "rà soát, tổng hợp nhu cầu kinh phí hỗ trợ của tỉnh Ninh Thuận, gửi Bộ Tài chính" in flat(a.task)
+        assert a.deadline == "trước ngày 25 tháng 4 năm 2016"
+
+
+def test_line_cut_before_the_dash_of_a_compound_is_no_bullet(canon):
+    # "chính trị - xã hội", "kinh tế - xã hội": a PDF line may end before the dash, which then opens the next line
+    clean = (
+        _DIRECTIVE_HEAD + "5. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội vận "
+        "động nhân dân tham gia bảo vệ đê điều, phát triển kinh tế - xã hội ở vùng ven biển.\n"
+    )
+    cut = clean.replace("chính trị - xã hội", "chính trị\n- xã hội").replace("kinh tế - xã hội", "kinh tế\n- xã hội")
+    assert cut.count("\n- ") == 2
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {
+            ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "giao"),
+            ("Các tổ chức chính trị - xã hội", "giao"),
+        }, raw
+        for a in found:
+            assert "vận động nhân dân tham gia bảo vệ đê điều, phát triển kinh tế - xã hội ở vùng ven biển" in flat(
+                a.task
+            )
+    # a list announced without its colon keeps its items
+    listed = _DIRECTIVE_HEAD + "6. Sở Y tế thực hiện các nội dung sau\n- tổ chức tập huấn;\n- kiểm tra các cơ sở.\n"
+    assert "sau\n- tổ chức tập huấn;\n- kiểm tra" in normalize_text(listed)
+
+
+def test_committees_of_several_levels_are_one_assignee_each(canon):
+    clean = (
+        _DIRECTIVE_HEAD + "7. Chủ tịch UBND cấp huyện, cấp xã chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu để xảy "
+        "ra lấn chiếm đất công trên địa bàn quản lý.\n\n"
+        "8. Ủy ban nhân dân cấp tỉnh và cấp huyện bố trí kinh phí duy tu đê điều hằng năm.\n"
+    )
+    cut = clean.replace("cấp huyện, cấp xã chịu", "cấp huyện, cấp\nxã chịu")
+    for raw in (clean, cut):
+        _, found = extract(raw, canon)
+        assert rows(found) == {
+            ("Ủy ban nhân dân cấp huyện", "giao"),
+            ("Ủy ban nhân dân cấp xã", "giao"),
+            ("Ủy ban nhân dân cấp tỉnh", "giao"),
+        }, raw
+        by_task = {(a.agency, "lấn chiếm đất công" in flat(a.task), "duy tu đê điều" in flat(a.task)) for a in found}
+        assert by_task == {
+            ("Ủy ban nhân dân cấp huyện", True, False),
+            ("Ủy ban nhân dân cấp xã", True, False),
+            ("Ủy ban nhân dân cấp tỉnh", False, True),
+            ("Ủy ban nhân dân cấp huyện", False, True),
+        }
+    # the head title goes, the level stays in what was printed
+    assert [p for p, _ in canon.parse_leading("Chủ tịch UBND cấp huyện và cấp xã có trách nhiệm", 0).names] == [
+        "Chủ tịch UBND cấp huyện",
+        "Chủ tịch UBND cấp xã",
+    ]
+    # one level, or "các cấp", stays one body
+    assert [c for _, c in canon.parse_leading("Ủy ban nhân dân các cấp thực hiện", 0).names] == [
+        "Ủy ban nhân dân các cấp"
+    ]
+
+
+def test_a_verb_outside_the_lexicon_after_a_whole_name_is_the_predicate(canon):
+    # "cân đối", "cưỡng chế", "sơ tán", "lập" …: the name ends where the table's name ends, unless a scope goes on
+    raw = (
+        _DIRECTIVE_HEAD
+        + "9. Sở Tài chính cân đối nguồn vốn sửa chữa đê điều, báo cáo UBND tỉnh trong quý III/2021.\n\n"
+        "10. Công an tỉnh cưỡng chế các trường hợp lấn chiếm hành lang bảo vệ đê điều.\n\n"
+        "11. Bộ Chỉ huy Quân sự tỉnh sơ tán dân khỏi vùng nguy hiểm khi có bão.\n"
+    )
+    for text in (raw, raw.replace("cân đối nguồn", "cân\nđối nguồn")):
+        _, found = extract(text, canon)
+        assert rows(found) == {("Sở Tài chính", "giao"), ("Công an tỉnh", "giao"), ("Bộ Chỉ huy Quân sự tỉnh", "giao")}
+        assert "cân đối nguồn vốn sửa chữa đê điều" in flat(only(found, "Sở Tài chính").task)
+        assert only(found, "Sở Tài chính").deadline == "trong quý III/2021"
+    # a scope after the whole name is still part of it
+    names = canon.parse_leading("Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương lập kế hoạch", 0)
+    assert [c for _, c in names.names] == ["Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương"]
+    # receiving a letter is no task of the receiver
+    letter = _DIRECTIVE_HEAD + "Văn phòng Chính phủ nhận được văn bản số 12/UBND-KT của tỉnh về việc sửa chữa đê.\n"
+    assert extract(letter, canon)[1] == []
+
+
+_DECISION_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH PHÚ YÊN\n\nQUYẾT ĐỊNH\nVề việc ủy quyền cấp giấy chứng nhận an toàn thực phẩm\n\n"
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n\nCăn cứ Luật An toàn thực phẩm ngày 17 tháng 6 năm 2010;\n\nQUYẾT ĐỊNH:\n\n"
+)
+
+
+def test_citation_cut_around_its_article_stays_in_the_task(canon):
+    clean = (
+        _DECISION_HEAD + "Điều 1. Ủy quyền cho Giám đốc Sở Công Thương cấp giấy chứng nhận cơ sở đủ điều kiện an toàn "
+        "thực phẩm theo quy định tại khoản 3 Điều 12 Nghị định số 77/2016/NĐ-CP của Chính phủ.\n\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    )
+    cuts = [
+        clean.replace("khoản 3 Điều 12", "khoản 3\nĐiều 12"),  # "Điều 12" opens a line: no article of this decision
+        clean.replace("Điều 12 Nghị định", "Điều 12\nNghị định"),  # the cited document opens a line
+    ]
+    for raw in (clean, *cuts):
+        text, found = extract(raw, canon)
+        assert rows(found) == {("Sở Công Thương", "giao")}, raw
+        assert "theo quy định tại khoản 3 Điều 12 Nghị định số 77/2016/NĐ-CP" in flat(found[0].task)
+        assert sum(1 for b in parse_blocks(text) if b.label.startswith("Điều")) == 2
+        # the normaliser puts the citation back on one line, as the chunks and answers quote it
+        assert "khoản 3 Điều 12 Nghị định số 77/2016/NĐ-CP" in text
+
+
+def test_closing_article_list_goes_on_after_its_shared_head_and_a_semicolon(canon):
+    raw = (
+        _DECISION_HEAD + "Điều 1. Ủy quyền cho Giám đốc Sở Công Thương cấp giấy chứng nhận an toàn thực phẩm.\n\n"
+        "Điều 2. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các Sở:\n"
+        "Công Thương, Y tế; Chủ tịch Ủy ban nhân dân các huyện, thị xã;\n"
+        "Thủ trưởng các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.\n"
+    )
+    _, found = extract(raw, canon)
+    closing = {a.agency for a in found if "thi hành Quyết định này" in flat(a.task)}
+    assert closing == {
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "Sở Công Thương",
+        "Sở Y tế",
+        "Ủy ban nhân dân các huyện, thị xã",
+        "Các cơ quan, đơn vị liên quan",
+    }

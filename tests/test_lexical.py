@@ -1,6 +1,7 @@
 """BM25 tokens and scoring: accents folded beside exact forms, document numbers whole."""
 
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 
@@ -91,3 +92,52 @@ def test_rrf_fusion_ignores_passages_without_lexical_match():
 def test_rows_maps_chunk_ids_to_score_positions():
     index = _index()
     assert index.rows(np.array([12, 10, 99])).tolist() == [2, 0, -1]
+
+
+def test_a_saved_index_is_read_without_bm25s_and_scores_as_bm25s_does(tmp_path):
+    """The read path (numpy over the saved arrays) gives bm25s's own scores, bit for bit, on the dev
+    corpus's passages: with and without accents, repeated and unknown tokens, document numbers."""
+    import subprocess
+    import sys
+
+    import bm25s
+
+    from chidao.lang.text import nfc
+
+    corpus = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "github" / "corpus"
+    passages = [
+        nfc(line)
+        for f in sorted(corpus.glob("*.txt"))[:12]
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if len(line.strip()) > 20
+    ]
+    assert len(passages) > 200
+    built = LexicalIndex.build(list(range(len(passages))), [passage_tokens(p) for p in passages])
+    built.save(tmp_path / "lex")
+    read = LexicalIndex.load(tmp_path / "lex")
+    assert read._retriever is None  # read with numpy alone
+    reference = bm25s.BM25.load(str(tmp_path / "lex"), mmap=False, show_progress=False)
+    queries = [
+        "Sở Y tế chủ trì phối hợp",
+        "so y te chu tri phoi hop",
+        "Công điện số 570/CĐ-TTg",
+        "phòng chống dịch phòng chống dịch",  # repeated tokens count twice
+        "Ủy ban nhân dân các huyện báo cáo kết quả",
+        "từ không có trong chỉ mục xyzzy",
+        *passages[:40:7],
+    ]
+    for q in queries:
+        tokens = query_tokens(q)
+        known = [t for t in tokens if t in reference.vocab_dict]
+        expected = reference.get_scores(known) if known else np.zeros(len(passages))
+        np.testing.assert_array_equal(read.scores(tokens), np.asarray(expected, dtype=np.float32))
+        np.testing.assert_array_equal(built.scores(tokens), read.scores(tokens))
+        assert read.idf(tokens) == built.idf(tokens)
+    # a search process imports neither bm25s nor scipy to read it
+    code = (
+        "import sys; from pathlib import Path; from chidao.store.lexical import LexicalIndex, query_tokens; "
+        f"i = LexicalIndex.load(Path({str(tmp_path / 'lex')!r})); i.scores(query_tokens('Sở Y tế')); "
+        "print('bm25s' in sys.modules, 'scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

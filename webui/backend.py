@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,8 @@ class Backend:
         self.ingest_lock = threading.Lock()
         self.uploads = uploads_folder(settings.index, settings.cache_dir)
         self.export_dir = Path(tempfile.mkdtemp(prefix="chidao-xuat-"))
+        # removed with the backend or at exit: a server restarted every day leaves no folders behind
+        self._remove_exports = weakref.finalize(self, shutil.rmtree, self.export_dir, True)
 
     # -- state of the index
 

@@ -700,6 +700,31 @@ def _name_key(name: str) -> str:
 _Stop = tuple[int, str, "str | None"]
 
 
+# Lower-case words that may go on after a whole agency name: its scope ("Sở Y tế các tỉnh", "Công an tỉnh",
+# "Bộ Tư lệnh … trực thuộc …", "Kho bạc Nhà nước khu vực"), not its predicate.
+_AFTER_WHOLE_NAME = LOCALITY_WORDS | frozenset(
+    {
+        "các",
+        "trực",
+        "thuộc",
+        "của",
+        "khu",
+        "trung",
+        "địa",
+        "vùng",
+        "miền",
+        "chi",
+        "nhánh",
+        "và",
+        "cùng",
+        "tại",
+        "ở",
+        "nêu",
+        "nói",
+    }
+)
+
+
 class _NameScan:
     """Reads the words of one agency name (``AgencyCanon._extend_name``): a step per token, each
     returning the next index or why the name stops there."""
@@ -719,6 +744,8 @@ class _NameScan:
             and (toks[i].low in ("các", "mọi", "những") or _GROUP_LEX.longest(toks, i) is not None)
         )
         self.own_head: str | None = None  # "Bộ" / "Sở" when this member is "Bộ <domain>"
+        self.complete = False  # the first words were a whole name of the table or a head and its domain
+        self.complete_at = -1  # the index just after them
 
     def run(self) -> tuple[int, str, str | None]:
         j = self.i
@@ -768,6 +795,11 @@ class _NameScan:
         if self.first:
             self.first = False
             return self._first_word(j)
+        if self.complete and j == self.complete_at and t.text == t.low and t.low not in _AFTER_WHOLE_NAME:
+            # a whole name ("Sở Tài chính", "Bộ Kế hoạch và Đầu tư") then a word in lower case that is no scope
+            # ("các tỉnh", "tỉnh", "trực thuộc"): the predicate starts, whether or not the verb is a known one
+            # ("Sở Tài chính cân đối nguồn vốn …", "Công an tỉnh cưỡng chế …")
+            return j, "end", None
         return j + 1
 
     def _conjunction(self, j: int) -> int | _Stop:
@@ -801,6 +833,7 @@ class _NameScan:
                 return d[0]
         m = canon._agencies.longest(toks, j, _NAME_GLUE)
         if m:
+            self.complete, self.complete_at = True, m[0]
             return m[0]
         m = canon._heads.longest(toks, j)
         if not m:
@@ -813,6 +846,7 @@ class _NameScan:
             if d:
                 j = d[0]
                 self.own_head = head
+                self.complete, self.complete_at = True, j
         return j
 
     def _punct(self, j: int) -> int | _Stop:
@@ -865,6 +899,11 @@ _DISTRIBUTE_RE = re.compile(
 )
 
 
+# "Ủy ban nhân dân cấp huyện, cấp xã", "UBND cấp tỉnh và cấp huyện": one body per level of government.
+_LEVEL = r"cấp\s+(?:tỉnh|huyện|xã|quận|phường|thành\s+phố|thị\s+xã|cơ\s+sở)"
+_LEVELS_RE = re.compile(rf"^(?P<head>.+?)\s+(?P<first>{_LEVEL})(?P<rest>(?:\s*(?:,|và)\s*{_LEVEL})+)$")
+
+
 _ALTERNATIVE_RE = re.compile(r"^(?P<a>[^()]+?)\s*\(\s*(?:hoặc|hay)\s+(?P<b>[^()]+?)\s*\)$", re.IGNORECASE)
 
 
@@ -876,8 +915,13 @@ def _alternatives(printed: str) -> list[str]:
 
 
 def _distribute_localities(printed: str) -> list[str]:
-    """For "Ủy ban nhân dân thành phố Hà Nội, thành phố Hải Phòng và tỉnh Quảng Ninh" → one per place."""
+    """For "Ủy ban nhân dân thành phố Hà Nội, thành phố Hải Phòng và tỉnh Quảng Ninh" → one per place; for
+    "Ủy ban nhân dân cấp huyện, cấp xã" → one per level."""
     flat = collapse_spaces(printed)
+    lv = _LEVELS_RE.match(flat)
+    if lv:
+        levels = [lv.group("first"), *re.split(r"\s*,\s*|\bvà\b", lv.group("rest"))]
+        return [f"{lv.group('head')} {level.strip()}" for level in levels if level.strip(" ,")]
     m = _DISTRIBUTE_RE.match(flat)
     if not m:
         return [printed]

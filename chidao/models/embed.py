@@ -130,6 +130,8 @@ class SentenceTransformerEncoder:
         self.settings = settings
         self.name = settings.model
         self._model: Any = None
+        self._counter: Any = None
+        self._counter_lock = threading.Lock()
 
     @property
     def model(self) -> Any:
@@ -216,12 +218,31 @@ class SentenceTransformerEncoder:
         out[order] = sorted_vectors
         return _normalize_rows(out)
 
+    def _length_tokenizer(self) -> Any:
+        """A private copy of the model's fast tokenizer, without truncation or padding, for counting
+        tokens: counting with the model's own tokenizer would switch its truncation off and on, and two
+        calls running at once (the web server's encoder workers) would then collide in it."""
+        if self._counter is None:
+            with self._counter_lock:
+                if self._counter is None:
+                    backend = getattr(getattr(self.model, "tokenizer", None), "backend_tokenizer", None)
+                    if backend is None:
+                        self._counter = False
+                    else:
+                        import copy
+
+                        counter = copy.deepcopy(backend)
+                        counter.no_truncation()
+                        counter.no_padding()
+                        self._counter = counter
+        return self._counter
+
     def _token_lengths(self, prompt: str, texts: list[str]) -> np.ndarray:
-        tokenizer = getattr(self.model, "tokenizer", None)
-        if tokenizer is None:
+        counter = self._length_tokenizer()
+        if not counter:
             return np.array([len(t) for t in texts])
-        encoded = tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False, verbose=False)
-        return np.array([len(ids) for ids in encoded["input_ids"]])
+        encoded = counter.encode_batch([prompt + t for t in texts], add_special_tokens=True)
+        return np.array([len(e.ids) for e in encoded])
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query", show_progress=False)

@@ -58,21 +58,50 @@ def query_tokens(query: str) -> list[str]:
     return _syllable_tokens(content, exact=has_accents(query)) + docnum_tokens(query)
 
 
-class LexicalIndex:
-    """A bm25s index over passages in a fixed order (row i ↔ ids[i])."""
+#: bm25s scoring methods whose index holds only the per-passage term scores (no "non-occurrence" part):
+#: those are read here with numpy alone; any other is read through bm25s itself.
+_PLAIN_METHODS = frozenset({"lucene", "robertson", "atire"})
 
-    def __init__(self, retriever, ids: np.ndarray) -> None:
-        self._retriever = retriever
+
+class LexicalIndex:
+    """A bm25s index over passages in a fixed order (row i ↔ ids[i]).
+
+    bm25s builds and saves the index. Reading it needs only its arrays: a term's column of precomputed
+    BM25 term scores (CSC ``data``/``indices``/``indptr``) and the vocabulary. They are read here with
+    numpy, without importing bm25s and, through it, scipy (about 0.6 s of every cold ``chidao search``);
+    the scores are bm25s's own (``get_scores``: each query token's column summed into the passage
+    scores), which tests/test_lexical.py checks against bm25s on every load."""
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        vocab: dict[str, int] | None = None,
+        data: np.ndarray | None = None,
+        indices: np.ndarray | None = None,
+        indptr: np.ndarray | None = None,
+        retriever=None,
+    ) -> None:
         self.ids = ids
+        self.vocab: dict[str, int] = vocab or {}
+        self.data = data if data is not None else np.zeros(0, dtype=np.float32)
+        self.indices = indices if indices is not None else np.zeros(0, dtype=np.int32)
+        self.indptr = indptr if indptr is not None else np.zeros(1, dtype=np.int32)
+        self._retriever = retriever  # bm25s.BM25: only for an index just built (to save) or of another method
+
+    @classmethod
+    def _of(cls, retriever, ids: np.ndarray) -> LexicalIndex:
+        scores = retriever.scores
+        return cls(ids, retriever.vocab_dict, scores["data"], scores["indices"], scores["indptr"], retriever)
 
     @classmethod
     def build(cls, ids: list[int], tokens: list[list[str]]) -> LexicalIndex:
         import bm25s
 
         retriever = bm25s.BM25(k1=1.2, b=0.75)
-        if tokens:
-            retriever.index(tokens, show_progress=False)
-        return cls(retriever, np.asarray(ids, dtype=np.int64))
+        if not tokens:
+            return cls(np.asarray(ids, dtype=np.int64), retriever=retriever)
+        retriever.index(tokens, show_progress=False)
+        return cls._of(retriever, np.asarray(ids, dtype=np.int64))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -83,13 +112,25 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        import bm25s
-
         ids = np.load(folder / "ids.npy", allow_pickle=False)
         if not len(ids):
-            return cls(None, ids)
-        retriever = bm25s.BM25.load(str(folder), mmap=False, show_progress=False)
-        return cls(retriever, ids)
+            return cls(ids)
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if params.get("method", "lucene") not in _PLAIN_METHODS or (folder / "nonoccurrence_array.index.npy").exists():
+            import bm25s
+
+            return cls._of(bm25s.BM25.load(str(folder), mmap=False, show_progress=False), ids)
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        arrays = {
+            name: np.load(folder / f"{name}.csc.index.npy", allow_pickle=False)
+            for name in ("data", "indices", "indptr")
+        }
+        return cls(
+            ids,
+            vocab,
+            arrays["data"].astype(params.get("dtype", "float32"), copy=False),
+            **{k: arrays[k] for k in ("indices", "indptr")},
+        )
 
     def rows(self, ids: np.ndarray) -> np.ndarray:
         """Row of each chunk id in ``scores()`` (ids are stored in ascending order), -1 when absent."""
@@ -102,20 +143,22 @@ class LexicalIndex:
         """BM25 idf of each token (tokens never seen get the idf of a one-passage token)."""
         n = len(self.ids)
         out: dict[str, float] = {}
-        vocab = self._retriever.vocab_dict if self._retriever is not None else {}
-        indptr = self._retriever.scores["indptr"] if self._retriever is not None else np.zeros(1)
+        indptr = self.indptr
         for t in tokens:
-            col = vocab.get(t)
+            col = self.vocab.get(t)
             df = int(indptr[col + 1] - indptr[col]) if col is not None and col + 1 < len(indptr) else 0
             out[t] = float(np.log(1.0 + (n - max(df, 1) + 0.5) / (max(df, 1) + 0.5)))
         return out
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage (row order of ``ids``); zeros for unknown tokens."""
-        if self._retriever is None or not len(self.ids):
+        known = [self.vocab[t] for t in tokens if t in self.vocab]
+        if not known or not len(self.ids):
             return np.zeros(len(self.ids), dtype=np.float32)
-        vocab = self._retriever.vocab_dict
-        known = [t for t in tokens if t in vocab]
-        if not known:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        if self._retriever is not None:
+            return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        out = np.zeros(len(self.ids), dtype=self.data.dtype)
+        for col in known:  # a token asked twice counts twice, as in bm25s
+            start, end = self.indptr[col], self.indptr[col + 1]
+            np.add.at(out, self.indices[start:end], self.data[start:end])
+        return np.asarray(out, dtype=np.float32)

@@ -25,7 +25,7 @@ _PAST_RE = re.compile(r"^(?:cũng\s+|đều\s+)?(?:đã|đang|vừa|chưa|từng
 _NOT_TASK_RE = re.compile(
     r"^(?:xin\s+|trân trọng\s+)?(?:(?:thông báo(?!\s+(?:cho|đến|tới|rộng\s+rãi|công\s+khai)\b)|cảm ơn|kết luận|"
     r"có ý kiến(?:\s+chỉ\s+đạo)?(?=\s*(?:như\s+sau|:|\.|$))|ghi nhận|biểu dương|đánh giá cao|"
-    r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo)\b|"
+    r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo|nhận được)\b|"
     r"(?:báo\s+cáo|hướng\s+dẫn)\b[^.;:]{0,200}\bnhư\s+sau\s*:)"  # the speaker's own report: "… báo cáo … như sau:"
 )
 # The predicate of a decision's closing article: "… chịu trách nhiệm thi hành Quyết định này".

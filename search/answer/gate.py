@@ -8,6 +8,7 @@ a refusal saying which constraint nothing satisfies and which document comes nea
 
 from __future__ import annotations
 
+import functools
 import re
 
 from chidao.lang.text import fold
@@ -20,7 +21,9 @@ from search.constraints import Constraints, describe, parse, unmet
 _SKIP_AGENCY = re.compile(r"^(uy ban nhan dan|hoi dong nhan dan|chu tich|chinh phu|thu tuong)\b")
 
 
+@functools.lru_cache(maxsize=256)
 def _words(text: str) -> str:
+    """Folded words between spaces; remembered (candidate documents recur from question to question)."""
     return " " + " ".join(re.findall(r"\w+", fold(text.replace("&", " ")))) + " "
 
 
