@@ -61,13 +61,14 @@ def test_config_file_named_by_environment(tmp_path, monkeypatch):
 
 
 def test_model_identity_includes_encoder_and_precision():
-    default = load_settings()  # fp32 sentence-transformers unless int8 ONNX is asked for
-    assert default.encoder == "sentence-transformers" and default.backend == "sentence-transformers"
-    assert default.model_id == DEFAULT_MODEL
     onnx_id = f"onnx-{ONNX_RECIPE}:{DEFAULT_MODEL}"
     assert ONNX_RECIPE == "int8mix" and f"onnx-{ONNX_RECIPE}" not in RETIRED_ONNX_IDS
-    auto = load_settings({"encoder": "auto"})
-    assert auto.backend == "onnx" and auto.model_id == onnx_id
+    default = load_settings()  # "auto": the int8 ONNX export of the default model
+    assert default.encoder == "auto" and default.backend == "onnx" and default.model_id == onnx_id
+    fp32 = load_settings({"encoder": "sentence-transformers"})  # fp32 stays selectable
+    assert fp32.backend == "sentence-transformers" and fp32.model_id == DEFAULT_MODEL
+    named = load_settings({"model": "intfloat/multilingual-e5-base"})  # a model a user names: torch
+    assert named.backend == "sentence-transformers" and named.model_id == "intfloat/multilingual-e5-base"
     other = load_settings({"encoder": "auto", "model": "intfloat/multilingual-e5-base"})
     assert other.backend == "sentence-transformers" and other.model_id == "intfloat/multilingual-e5-base"
     assert load_settings({"encoder": "hashing"}).model_id.startswith("hashing:")

@@ -61,7 +61,8 @@ def test_factory_picks_backend_and_loads_lazily():
     assert isinstance(fake, HashingEncoder)
     real = make_encoder(Settings(encoder="sentence-transformers"))
     assert isinstance(real, SentenceTransformerEncoder)
-    assert isinstance(make_encoder(Settings()), SentenceTransformerEncoder)  # the default: fp32
+    assert isinstance(make_encoder(Settings()), OnnxEncoder)  # the default ("auto") for the default model
+    assert isinstance(make_encoder(Settings(model="intfloat/multilingual-e5-base")), SentenceTransformerEncoder)
     default = make_encoder(Settings(encoder="auto"))
     assert isinstance(default, OnnxEncoder)
     named = make_encoder(Settings(encoder="auto", model="intfloat/multilingual-e5-base"))  # any other: torch
