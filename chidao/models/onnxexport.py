@@ -1,7 +1,8 @@
-"""A sentence-transformers e5 folder → a cached int8 ONNX Runtime model (exported once).
+"""A sentence-transformers e5 folder → a cached mixed-precision int8 ONNX Runtime model (exported once).
 
-``ensure_onnx_model(cache_dir, source_dir)`` builds, next to the converted folder of
-``chidao.models.e5convert``, the folder ``<source name>-onnx-int8`` holding:
+``ensure_onnx_model(source_dir)`` builds, next to the converted folder of
+``chidao.models.e5convert``, the folder ``<source name>-onnx-<recipe>`` (``RECIPE``, today
+``int8mix``) holding:
 
 - ``model.onnx``: the BERT encoder with mean pooling inside (inputs ``input_ids`` and
   ``attention_mask``, int64, batch × tokens; output ``embedding``, float32, batch × hidden,
@@ -9,20 +10,26 @@
   (opset 17); fused by ``onnxruntime.transformers.optimizer`` (one ``Attention`` node per layer,
   ``SkipLayerNormalization``, ``BiasGelu``: about a quarter less CPU than the plain graph; the
   embedding fusion is left off so that the word-embedding table stays a quantisable ``Gather``);
-  then dynamically quantised by ``onnxruntime.quantization.quantize_dynamic``: weights of every
-  ``MatMul`` and ``Attention`` as int8 per output channel, activations quantised per run at run
-  time (one scale per tensor: ``OnnxEncoder`` runs one text per run so that a text's vector does not
-  depend on its neighbours), and the ``Gather`` tables (the 250,002 × 384 word embeddings are 384 MB in fp32) as int8
-  too: 118 MB on disk;
+  then dynamically quantised by ``onnxruntime.quantization.quantize_dynamic`` as ``RECIPES[RECIPE]``
+  says: weights as uint8 per output channel (u8 activations × u8 weights: on CPUs without VNNI the
+  u8 × s8 kernel's 16-bit pair sums saturate), activations quantised per run at run time (one scale
+  per tensor: ``OnnxEncoder`` runs one text per run so that a text's vector does not depend on its
+  neighbours), the ``Gather`` tables (the 250,002 × 384 word embeddings are 384 MB in fp32) as
+  int8 too, and the ``MatMul`` of each layer whose int8 error hurt most kept in fp32: the
+  feed-forward output (the one after GELU, whose input has the widest range; the attention output
+  projection in fp32 as well gained nothing more). Measured on dev passages (README, "Encoder"): min
+  cosine to fp32 0.9915 → 0.998, mean 0.9960 → 0.9991;
 - ``tokenizer.json``: copied from the source folder (read with the ``tokenizers`` library; its
   Latin-script part, ``chidao.models.tokens``, is added beside it on first use);
 - ``chidao_onnx.json``: what was built from what (source folder and its conversion record,
-  torch / onnx / onnxruntime versions, quantisation settings) and the fidelity measured at
+  torch / onnx / onnxruntime versions, quantisation recipe) and the fidelity measured at
   export: cosine between the int8 model and the fp32 PyTorch model on Vietnamese sentences.
 
-Exporting needs torch and transformers (installed for sentence-transformers anyway); running the
-result needs only onnxruntime, tokenizers and numpy. The folder is written under a file lock into
-a temporary name and renamed into place, as the conversion is.
+A changed recipe gets a new name in ``RECIPES`` (and so a new folder, and a new encoder identity in
+``chidao.config.Settings.model_id``): a folder exported by an older recipe is never reused, and an
+index embedded by it is refused. Exporting needs torch and transformers (installed for
+sentence-transformers anyway); running the result needs only onnxruntime, tokenizers and numpy. The
+folder is written under a file lock into a temporary name and renamed into place, as the conversion is.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -38,9 +46,25 @@ from typing import Any
 
 import numpy as np
 
+from chidao.config import ONNX_RECIPE
+
 log = logging.getLogger(__name__)
 
-PRECISION = "int8"
+#: How each named recipe quantises the fused fp32 graph. ``keep_fp32``: patterns (``re.search``) of the
+#: names of the ``MatMul`` nodes left in fp32, each matching one node per encoder layer (else the export
+#: fails): the TorchScript exporter names nodes after the module path of the Hugging Face BERT.
+#: ``int8`` is the first recipe (every MatMul int8, s8 weights), kept for bench/bench_onnx.py.
+RECIPES: dict[str, dict[str, Any]] = {
+    "int8": {"weight_type": "QInt8", "per_channel": True, "reduce_range": False, "keep_fp32": ()},
+    "int8mix": {
+        "weight_type": "QUInt8",
+        "per_channel": True,
+        "reduce_range": False,
+        "keep_fp32": (r"/layer\.\d+/output/dense/MatMul$",),
+    },
+}
+RECIPE = ONNX_RECIPE
+PRECISION = RECIPE  # the folder's suffix and the record's "precision"
 ONNX_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 #: Written last inside the folder; its presence means the folder is complete.
@@ -48,7 +72,7 @@ RECORD_FILE = "chidao_onnx.json"
 OPSET = 17
 QUANTIZED_OPS = ("MatMul", "Attention", "Gather")
 #: Lowest cosine to the fp32 model accepted at export (measured on 1,000 real 1,000-character
-#: passages by bench/compare.py: see README). A broken export gives < 0.9.
+#: passages by bench/bench_onnx.py: see README). A broken export gives < 0.9.
 MIN_COSINE = 0.98
 #: Sentences the export checks against the fp32 model (as passages and as queries).
 CHECK_TEXTS = (
@@ -65,14 +89,22 @@ class OnnxExportError(RuntimeError):
     """The ONNX model could not be exported, or it disagrees with the model it came from."""
 
 
-def onnx_dir_for(source_dir: Path) -> Path:
-    """Where the int8 ONNX model of ``source_dir`` lives: beside it, same name plus ``-onnx-int8``."""
+def onnx_dir_for(source_dir: Path, recipe: str = RECIPE) -> Path:
+    """Where the ONNX model of ``source_dir`` exported by ``recipe`` lives: beside it, same name plus
+    ``-onnx-<recipe>`` (``-onnx-int8mix``)."""
     source_dir = Path(source_dir)
-    return source_dir.parent / f"{source_dir.name}-onnx-{PRECISION}"
+    return source_dir.parent / f"{source_dir.name}-onnx-{recipe}"
 
 
 def is_complete(folder: Path) -> bool:
-    return (Path(folder) / RECORD_FILE).is_file()
+    """The folder was renamed into place (its record exists) by an export of today's recipe."""
+    path = Path(folder) / RECORD_FILE
+    if not path.is_file():
+        return False
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("recipe") == RECIPE
+    except (OSError, ValueError):
+        return False
 
 
 def record(folder: Path) -> dict[str, Any]:
@@ -175,27 +207,54 @@ def export_fused(source_dir: Path, fused_path: Path) -> None:
     fp32_path.unlink()
 
 
-def export(source_dir: Path, out_dir: Path) -> dict[str, Any]:
-    """Export ``source_dir`` (a BERT-type sentence-transformers folder with mean pooling) into
-    ``out_dir`` as int8 ONNX; returns the fidelity figures measured against the fp32 model."""
+def fp32_nodes(graph: Any, recipe: str) -> list[str]:
+    """The MatMul nodes of the fused ``graph`` (an ``onnx.GraphProto``) that ``recipe`` keeps in fp32."""
+    patterns = [re.compile(p) for p in RECIPES[recipe]["keep_fp32"]]
+    return [n.name for n in graph.node if n.op_type == "MatMul" and any(p.search(n.name) for p in patterns)]
+
+
+def quantize(fused_path: Path, out_path: Path, recipe: str = RECIPE) -> list[str]:
+    """The fused fp32 graph at ``fused_path`` quantised by ``recipe`` into ``out_path``; returns the
+    names of the MatMul nodes left in fp32. Raises ``OnnxExportError`` when the graph does not have
+    the nodes the recipe names (one per suffix per ``Attention`` layer)."""
     import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    settings = RECIPES[recipe]
+    graph = onnx.load(str(fused_path), load_external_data=False).graph
+    keep = fp32_nodes(graph, recipe)
+    layers = sum(1 for n in graph.node if n.op_type == "Attention")
+    if len(keep) != layers * len(settings["keep_fp32"]):
+        raise OnnxExportError(
+            f"recipe {recipe!r} keeps {settings['keep_fp32']} in fp32 in each of {layers} layers, "
+            f"but the graph has {len(keep)} such MatMul nodes"
+        )
+    quantize_dynamic(
+        str(fused_path),
+        str(out_path),
+        weight_type=getattr(QuantType, settings["weight_type"]),
+        per_channel=settings["per_channel"],
+        reduce_range=settings["reduce_range"],
+        op_types_to_quantize=list(QUANTIZED_OPS),
+        nodes_to_exclude=keep,
+        # the fused nodes are from the com.microsoft domain: shape inference cannot type their outputs
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+    return keep
+
+
+def export(source_dir: Path, out_dir: Path, recipe: str = RECIPE) -> dict[str, Any]:
+    """Export ``source_dir`` (a BERT-type sentence-transformers folder with mean pooling) into
+    ``out_dir`` as ONNX quantised by ``recipe``; returns the fidelity figures measured against the
+    fp32 model and the number of MatMul nodes kept in fp32."""
     import onnxruntime as ort
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
 
     source_dir, out_dir = Path(source_dir), Path(out_dir)
     fused_path = out_dir / "model-fused.onnx"
     export_fused(source_dir, fused_path)
-    quantize_dynamic(
-        str(fused_path),
-        str(out_dir / ONNX_FILE),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=list(QUANTIZED_OPS),
-        # the fused nodes are from the com.microsoft domain: shape inference cannot type their outputs
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    kept = quantize(fused_path, out_dir / ONNX_FILE, recipe)
     fused_path.unlink()
     # Fidelity: the int8 model against the fp32 PyTorch model on the check sentences, one text per run
     # as the encoder runs them.
@@ -215,11 +274,12 @@ def export(source_dir: Path, out_dir: Path) -> dict[str, Any]:
         "texts": len(CHECK_TEXTS),
         "cosine_min": round(min(cosines), 6),
         "cosine_mean": round(float(np.mean(cosines)), 6),
+        "fp32_matmuls": len(kept),
     }
 
 
 def ensure_onnx_model(source_dir: Path) -> Path:
-    """The int8 ONNX folder for the sentence-transformers folder ``source_dir`` (built once; safe
+    """The ONNX folder (``RECIPE``) for the sentence-transformers folder ``source_dir`` (built once; safe
     across processes). Raises ``OnnxExportError`` when the export fails or disagrees with the source."""
     from filelock import FileLock
 
@@ -238,7 +298,7 @@ def ensure_onnx_model(source_dir: Path) -> Path:
         tmp.chmod(0o755)  # mkdtemp makes it private; the cache may be shared
         try:
             started = time.monotonic()
-            log.info("exporting %s to int8 ONNX in %s (once)", source_dir, target)
+            log.info("exporting %s to ONNX (%s) in %s (once)", source_dir, RECIPE, target)
             try:
                 figures = export(source_dir, tmp)
             except ImportError as exc:
@@ -258,11 +318,11 @@ def ensure_onnx_model(source_dir: Path) -> Path:
                 "source": source_dir.name,
                 "source_record": json.loads(conversion.read_text(encoding="utf-8")) if conversion.is_file() else None,
                 "precision": PRECISION,
+                "recipe": RECIPE,
                 "quantization": {
                     "method": "onnxruntime.quantization.quantize_dynamic",
-                    "weight_type": "QInt8",
-                    "per_channel": True,
                     "op_types": list(QUANTIZED_OPS),
+                    **{k: list(v) if isinstance(v, tuple) else v for k, v in RECIPES[RECIPE].items()},
                 },
                 "fusion": "onnxruntime.transformers.optimizer, model_type bert, embedding fusion off",
                 "pooling": "mean (attention mask), L2 normalisation left to the caller",

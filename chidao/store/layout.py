@@ -34,6 +34,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from chidao.config import DEFAULT_MODEL, ONNX_RECIPE, RETIRED_ONNX_IDS
 from chidao.records import OcrPage, OcrWord
 
 SCHEMA_VERSION = 1
@@ -254,25 +255,46 @@ def read_meta(root: Path) -> IndexMeta | None:
     return IndexMeta.model_validate_json((gen / META).read_text(encoding="utf-8"))
 
 
+_ONNX_ID = f"onnx-{ONNX_RECIPE}"
+
+
 def _split_model_id(model_id: str) -> tuple[str, str]:
     """(encoder, model) of a model id (chidao.config.Settings.model_id): a bare name is sentence-transformers."""
     head, sep, rest = model_id.partition(":")
-    if sep and head in ("onnx-int8", "hashing"):
+    if sep and head in (_ONNX_ID, *RETIRED_ONNX_IDS, "hashing"):
         return head, rest
     return "sentence-transformers", model_id
 
 
 def _describe(model_id: str) -> str:
     encoder, model = _split_model_id(model_id)
-    return {"onnx-int8": f"{model!r} (ONNX int8)", "hashing": f"{model!r} (hashing, test)"}.get(
+    if encoder in RETIRED_ONNX_IDS:
+        return f"{model!r} (ONNX int8, bản xuất cũ / an earlier export)"
+    return {_ONNX_ID: f"{model!r} (ONNX int8)", "hashing": f"{model!r} (hashing, test)"}.get(
         encoder, f"{model!r} (sentence-transformers)"
     )
 
 
 def _how_to_match(model_id: str) -> str:
     encoder, model = _split_model_id(model_id)
-    name = {"onnx-int8": "onnx"}.get(encoder, encoder)
+    if encoder in RETIRED_ONNX_IDS:
+        return "no setting of this chidao embeds as that earlier int8 export did"
+    name = {_ONNX_ID: "onnx"}.get(encoder, encoder)
     return f"set encoder = {name!r} and model = {model!r} in chidao.toml (CHIDAO_ENCODER={name} CHIDAO_MODEL={model})"
+
+
+def _hint(built: str, wanted: str) -> str:
+    """A Vietnamese sentence for the two cases a clerk meets after an upgrade, else nothing."""
+    built_encoder, built_model = _split_model_id(built)
+    wanted_encoder, _ = _split_model_id(wanted)
+    if built_encoder in RETIRED_ONNX_IDS:
+        return " Bản xuất ONNX int8 đã tạo chỉ mục này không còn được dùng: hãy nạp lại chỉ mục."
+    if built_encoder == "sentence-transformers" and built_model == DEFAULT_MODEL and wanted_encoder == _ONNX_ID:
+        return (
+            " Bộ mã hoá mặc định nay là ONNX int8; để dùng tiếp chỉ mục này mà không nạp lại, đặt"
+            ' encoder = "sentence-transformers" trong chidao.toml.'
+        )
+    return ""
 
 
 def check_model(meta: IndexMeta | None, model: str) -> None:
@@ -280,7 +302,8 @@ def check_model(meta: IndexMeta | None, model: str) -> None:
     if meta is not None and meta.model != model:
         raise ModelMismatch(
             f"Chỉ mục được tạo bằng mô hình nhúng {_describe(meta.model)} nhưng cấu hình hiện dùng "
-            f"{_describe(model)}; hãy nạp lại chỉ mục (`chidao ingest --rebuild …`) hoặc đặt lại cấu hình. "
+            f"{_describe(model)}; hãy nạp lại chỉ mục (`chidao ingest --rebuild …`) hoặc đặt lại cấu hình."
+            f"{_hint(meta.model, model)} "
             f"(The index was built with {meta.model!r}, dimension {meta.dim}, but the configured encoder and "
             f"model are {model!r}; {_how_to_match(meta.model)}, or rebuild the index with `chidao ingest --rebuild …`.)"
         )
