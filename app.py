@@ -94,13 +94,14 @@ def serve(settings: Settings) -> None:
     except ValueError as exc:
         raise SystemExit(f"chidao: invalid CHIDAO_AUTH / auth setting: {exc}") from exc
     from chidao.models.embed import make_encoder
-    from webui.lanes import EncoderGate, single_core, usable_cores
+    from webui.lanes import EncoderGate, single_core, slice_for, usable_cores
 
     encoder = make_encoder(settings)
     single_core(encoder)
     try:
         # Encoder work in slices, one per core at a time, agency and number questions first (webui/lanes.py).
-        searcher = Searcher.open(settings, encoder=EncoderGate(encoder, workers=usable_cores()))
+        gate = EncoderGate(encoder, slice_size=slice_for(encoder), workers=usable_cores())
+        searcher = Searcher.open(settings, encoder=gate)
     except IndexStateError as exc:
         raise SystemExit(f"chidao: {exc}") from exc
     logger.info("loading the embedding model")

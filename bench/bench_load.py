@@ -163,6 +163,7 @@ class Clerk:
 def run(base: str, fn_index: int, work: list[list[tuple[str, str]]], deadline: float, timeout: float) -> dict:
     """Every clerk asks its list at once; returns latencies by kind, failures and the wall time."""
     latencies: dict[str, list[float]] = {k: [] for k in KINDS}
+    asked: list[tuple[float, str, str]] = []  # (seconds, kind, question)
     failures: list[str] = []
     lock = threading.Lock()
 
@@ -181,6 +182,7 @@ def run(base: str, fn_index: int, work: list[list[tuple[str, str]]], deadline: f
                     question = f"{question} ({type(exc).__name__})"
                 with lock:
                     latencies[kind].append(seconds)
+                    asked.append((seconds, kind, question))
                     if not ok:
                         failures.append(f"{kind}: {question}")
         finally:
@@ -192,7 +194,7 @@ def run(base: str, fn_index: int, work: list[list[tuple[str, str]]], deadline: f
         t.start()
     for t in threads:
         t.join(max(1.0, deadline - time.monotonic() + timeout))
-    return {"latencies": latencies, "failures": failures, "wall": time.perf_counter() - t0}
+    return {"latencies": latencies, "asked": asked, "failures": failures, "wall": time.perf_counter() - t0}
 
 
 def p95(values: list[float]) -> float:
@@ -212,6 +214,9 @@ def report(name: str, result: dict) -> float:
                 f"  {kind:7s} n={len(lat):3d}  median {statistics.median(lat) * 1000:7.0f} ms  "
                 f"p95 {p95(lat) * 1000:7.0f} ms  max {max(lat) * 1000:7.0f} ms"
             )
+    quick = sorted((a for a in result.get("asked", []) if a[1] != "topic"), reverse=True)[:3]
+    for seconds, kind, question in quick:
+        print(f"  slowest {kind}: {seconds * 1000:.0f} ms  {question[:90]}")
     for f in result["failures"][:10]:
         print(f"  failed: {f}")
     return rate

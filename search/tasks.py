@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from chidao.lang.agencies import AgencyCanon
@@ -64,6 +65,7 @@ _GENERIC_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def is_generic_agency(name: str) -> bool:
     return set(fold(name).replace(",", " ").split()) <= _GENERIC_WORDS
 

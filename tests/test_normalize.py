@@ -308,3 +308,25 @@ def test_dev_corpus_has_no_markdown_left():
         assert "**" not in text and "\n|\n" not in text, path.name
         assert unicodedata.is_normalized("NFC", text)
         assert "\n\n\n" not in text and text == text.strip()
+
+
+def test_fold_by_table_equals_fold_by_words():
+    """``fold``'s one-pass table gives what the word-by-word definition gives: every character of the
+    blocks it covers (alone, inside a word, NFD), the dev documents, and text outside the blocks."""
+    import unicodedata
+
+    from chidao.lang.text import _FOLD_BLOCKS, _fold_by_words, fold
+
+    chars = [chr(c) for a, b in _FOLD_BLOCKS for c in range(a, b)] + [chr(c) for c in range(0x80)]
+    for c in chars:
+        for text in (c, f"Sở{c}Y tế", f" {c} x", c + "\u0301"):
+            assert fold(text) == _fold_by_words(text), hex(ord(c))
+    corpus = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "github" / "corpus"
+    for f in sorted(corpus.glob("*.txt"))[:20]:
+        text = f.read_text(encoding="utf-8")
+        assert fold(text) == _fold_by_words(text)
+        nfd = unicodedata.normalize("NFD", text)
+        assert fold(nfd) == _fold_by_words(nfd)
+    assert fold("Ủy ban nhân dân TỈNH Đắk Lắk") == "uy ban nhan dan tinh dak lak"
+    assert fold("Sở Y tế\u2003và Ωmega ΣΟΦΙΑ") == _fold_by_words("Sở Y tế\u2003và Ωmega ΣΟΦΙΑ")  # Greek: by words
+    assert fold("so y te") == "so y te"

@@ -1,18 +1,19 @@
 """Sharing the encoder between many clerks on a small machine.
 
 The encoder is the one expensive resource of a question. ``EncoderGate`` wraps it: every call is cut
-into slices of a few passages, and the slices wait in one queue, *urgent* lane first (agency and
-number questions, searches: a few passages each), then the *normal* lane (topic answers: dozens of
-passages), first come first served within a lane. ``workers`` threads take slices from the queue, one
-slice each at a time, and each slice runs on one core (``single_core``): on a 2-core server two
-workers keep both cores busy, a lone topic answer's slices run two at a time, and an urgent question
-waits for at most the slices already running, never for whole answers queued before it; its own few
-passages are cut into as many slices as there are workers, so they are encoded side by side.
+into slices of a few passages, run by worker threads of two lanes. The *urgent* lane (agency and
+number questions, searches: a few passages each) has its own ``workers`` threads; the *normal* lane
+(topic answers: dozens of passages) has as many, run ``BACKGROUND_NICE`` steps lower in the operating
+system's CPU priority. When both have work, the urgent threads (and the request threads, which run at
+the normal priority) get nearly all of the cores, so an agency answer no longer waits behind topic
+answers; when only topic answers run, they have the cores to themselves. An urgent call's few
+passages are cut into one slice per worker, so they are encoded side by side.
 
-One core per slice matters under load: an encoder call that spreads one batch over both cores (torch's
-intra-op threads) stalls whenever anything else runs, since each step waits for its slowest thread.
-Measured on this kind of machine with other work running: one query took 0.66 s on two threads, 0.08 s
-on one.
+Each slice runs on one core (``single_core``): an encoder call that spreads one batch over both cores
+(torch's intra-op threads) stalls whenever anything else runs, since each step waits for its slowest
+thread. Measured on this kind of machine with other work running: one query took 0.66 s on two
+threads, 0.08 s on one. An encoder that runs each text on its own anyway (ONNX Runtime) gets slices of
+one text (``slice_for``).
 
 The lane is per thread: ``with lane("urgent"): …`` around the work of one request.
 """
@@ -20,7 +21,6 @@ The lane is per thread: ``with lane("urgent"): …`` around the work of one requ
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import os
 import queue
@@ -36,13 +36,27 @@ logger = logging.getLogger(__name__)
 
 Lane = Literal["urgent", "normal"]
 _current = threading.local()
-_PRIORITY: dict[str, int] = {"urgent": 0, "normal": 1}
 
-#: Passages encoded per turn: long enough to keep a core busy, short enough that an urgent call
-#: waiting behind a turn is not noticed (a slice of 8 passages of ≤450 characters ≈ 0.2 s).
+#: Passages encoded per turn by an encoder that batches: enough for a batch to pay, few enough that
+#: an urgent call waiting behind a turn is not kept long (``slice_for``).
 SLICE = 8
+#: How much lower the normal lane's encoder threads run in the system's CPU priority (``nice``): when
+#: both lanes have work, the urgent lane's threads and the request threads get nearly all of the cores.
+BACKGROUND_NICE = 10
 #: Passage vectors kept in memory (about 1.5 KB each for a 384-dimension model).
 PASSAGE_CACHE = 20_000
+
+
+def lower_thread_priority(steps: int) -> bool:
+    """Make the calling thread ``steps`` nicer (Linux: a thread's own priority); False where the
+    system does not allow it (the thread then runs at the process's priority)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + steps))
+    except (AttributeError, OSError):
+        logger.debug("could not lower an encoder thread's priority", exc_info=True)
+        return False
+    return True
 
 
 def usable_cores() -> int:
@@ -68,22 +82,26 @@ def current_lane() -> Lane:
 
 
 class EncoderGate:
-    """An encoder (``chidao.models.embed.Encoder``) whose calls wait in one queue, urgent lane first,
-    and run on ``workers`` threads, one slice of ``slice_size`` texts each at a time."""
+    """An encoder (``chidao.models.embed.Encoder``) whose calls are cut into slices of ``slice_size``
+    texts and run by worker threads: ``workers`` for the urgent lane, ``workers`` more for the normal
+    lane, the latter ``background_nice`` steps lower in the operating system's CPU priority."""
 
     def __init__(
-        self, encoder: Any, slice_size: int = SLICE, cache_size: int = PASSAGE_CACHE, workers: int = 1
+        self,
+        encoder: Any,
+        slice_size: int = SLICE,
+        cache_size: int = PASSAGE_CACHE,
+        workers: int = 1,
+        background_nice: int = BACKGROUND_NICE,
     ) -> None:
         self.inner = encoder
         self.slice_size = max(1, slice_size)
         self.cache_size = cache_size
         self.workers = max(1, workers)
-        self._jobs: queue.PriorityQueue = queue.PriorityQueue()
-        self._order = itertools.count()
+        self.background_nice = max(0, background_nice)
+        self._queues: dict[str, queue.SimpleQueue] = {"urgent": queue.SimpleQueue(), "normal": queue.SimpleQueue()}
         self._threads: list[threading.Thread] = []
         self._start_lock = threading.Lock()
-        self._waiting_lock = threading.Lock()
-        self._urgent_waiting = 0  # urgent slices queued and not yet taken by a worker
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -92,17 +110,20 @@ class EncoderGate:
 
     def _start(self) -> None:
         with self._start_lock:
-            while len(self._threads) < self.workers:
-                worker = threading.Thread(target=self._work, name=f"encoder-{len(self._threads)}", daemon=True)
-                worker.start()
-                self._threads.append(worker)
+            if self._threads:
+                return
+            for kind in ("urgent", "normal"):
+                for i in range(self.workers):
+                    worker = threading.Thread(target=self._work, args=(kind,), name=f"encoder-{kind}-{i}", daemon=True)
+                    worker.start()
+                    self._threads.append(worker)
 
-    def _work(self) -> None:
+    def _work(self, kind: str) -> None:
+        if kind == "normal" and self.background_nice:
+            lower_thread_priority(self.background_nice)
+        jobs = self._queues[kind]
         while True:
-            priority, _, (method, texts, future) = self._jobs.get()
-            if priority == _PRIORITY["urgent"]:
-                with self._waiting_lock:
-                    self._urgent_waiting -= 1
+            method, texts, future = jobs.get()
             if not future.set_running_or_notify_cancel():
                 continue
             try:
@@ -115,17 +136,14 @@ class EncoderGate:
         if not texts:
             return getattr(self.inner, method)(texts)
         self._start()
-        priority = _PRIORITY[current_lane()]
+        kind = current_lane()
         size = self.slice_size
-        if priority == _PRIORITY["urgent"]:  # a few passages: spread over every worker
+        if kind == "urgent":  # a few passages: spread over every urgent worker
             size = max(1, min(size, -(-len(texts) // self.workers)))
         futures: list[Future] = []
         for start in range(0, len(texts), size):
             future: Future = Future()
-            if priority == _PRIORITY["urgent"]:
-                with self._waiting_lock:
-                    self._urgent_waiting += 1
-            self._jobs.put((priority, next(self._order), (method, texts[start : start + size], future)))
+            self._queues[kind].put((method, texts[start : start + size], future))
             futures.append(future)
         parts = [f.result() for f in futures]
         return parts[0] if len(parts) == 1 else np.vstack(parts)
@@ -153,6 +171,13 @@ class EncoderGate:
         if not texts:
             return self._sliced("encode_passages", texts)
         return np.stack([found[t] for t in texts])
+
+
+def slice_for(encoder: Any) -> int:
+    """Texts per turn for ``encoder``: one for an encoder that runs each text on its own anyway (ONNX
+    Runtime: a turn of one costs nothing more, and an urgent call waits for one text, not eight); ``SLICE``
+    for one that batches (PyTorch pads a batch and runs it at once)."""
+    return 1 if getattr(encoder, "one_text_per_run", False) else SLICE
 
 
 def single_core(encoder: Any) -> None:

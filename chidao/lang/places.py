@@ -51,7 +51,7 @@ DISPLAY["thua thien hue"] = "Thừa Thiên Huế"
 def _folded_words(text: str) -> tuple[str, list[int]]:
     """The folded words of ``text`` joined by single spaces, and each folded word's start in ``text``."""
     words = list(re.finditer(r"\w+", text))
-    return " ".join(fold(m.group()) for m in words), [m.start() for m in words]
+    return fold(" ".join(m.group() for m in words)), [m.start() for m in words]  # fold keeps the spaces
 
 
 def find_provinces(text: str) -> list[str]:

@@ -72,9 +72,32 @@ def _fold_word(word: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
 
 
+def _fold_by_words(text: str) -> str:
+    return "".join(_fold_word(part) if part.strip() else part for part in re.split(r"(\s+)", text))
+
+
+# Folding is the hottest function of a question (provinces, agencies, constraints fold whole documents).
+# Text made only of ASCII and the blocks below (Latin letters with their accents, combining marks,
+# general punctuation) is folded by one ``str.translate``: each character's fold, computed once by the
+# word-by-word definition above; whitespace is left as it is, as that definition leaves it. Anything
+# else (Greek, CJK, …) takes the word-by-word path. tests/test_normalize.py checks both agree.
+_FOLD_BLOCKS = ((0x80, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x2000, 0x2070))
+_OUTSIDE_BLOCKS = re.compile(
+    "[^\x00-\x7f" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b - 1))}" for a, b in _FOLD_BLOCKS) + "]"
+)
+_FOLD_TABLE = {
+    cp: _fold_word(chr(cp))
+    for a, b in _FOLD_BLOCKS
+    for cp in range(a, b)
+    if not chr(cp).isspace() and _fold_word(chr(cp)) != chr(cp)
+}
+
+
 def fold(text: str) -> str:
     """Lower-case and strip Vietnamese accents, keeping everything else (spaces, punctuation)."""
-    return "".join(_fold_word(part) if part.strip() else part for part in re.split(r"(\s+)", text))
+    if _OUTSIDE_BLOCKS.search(text) is None:
+        return text.translate(_FOLD_TABLE).lower()
+    return _fold_by_words(text)
 
 
 def has_accents(text: str) -> bool:

@@ -299,6 +299,9 @@ class OnnxEncoder:
     cores, two workers of one thread each were the fastest (bench/bench_onnx.py, README).
     """
 
+    #: each text is its own run (``webui.lanes.slice_for``)
+    one_text_per_run = True
+
     def __init__(self, settings: Settings, workers: int | None = None, threads: int = 1) -> None:
         import os
 
