@@ -14,25 +14,33 @@ from webui.lanes import BACKGROUND_NICE, EncoderGate, current_lane, lane
 
 
 class RecordingEncoder:
-    """Vectors = [length of the text]; every call recorded; the first call can be held open."""
+    """Vectors = [length of the text]; every call recorded, with the operating-system priority of the
+    thread that encodes each text; calls are held open until ``hold`` is set (``held`` decides which)."""
 
     dim = 1
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
+        self.priority: dict[str, int] = {}
         self.inside = 0
         self.most_inside = 0
         self.hold = threading.Event()
         self.entered = threading.Event()
         self._lock = threading.Lock()
 
+    def held(self, texts) -> bool:
+        return True
+
     def _encode(self, texts):
         with self._lock:
             self.inside += 1
             self.most_inside = max(self.most_inside, self.inside)
             self.calls.append(list(texts))
-        self.entered.set()
-        self.hold.wait(10)
+            for t in texts:
+                self.priority[t] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        if self.held(texts):
+            self.entered.set()
+            self.hold.wait(10)
         with self._lock:
             self.inside -= 1
         return np.array([[len(t)] for t in texts], dtype=np.float32)
@@ -55,31 +63,10 @@ def test_results_are_whole_and_in_order():
 
 
 class HoldingEncoder(RecordingEncoder):
-    """Topic passages ("chủ đề …") wait for ``hold``; anything else is encoded at once. Records the
-    operating-system priority of the thread that encodes each text."""
+    """Only topic passages ("chủ đề …") wait for ``hold``; anything else is encoded at once."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.priority: dict[str, int] = {}
-
-    def _encode(self, texts):
-        with self._lock:
-            self.inside += 1
-            self.most_inside = max(self.most_inside, self.inside)
-            self.calls.append(list(texts))
-            for t in texts:
-                self.priority[t] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-        if texts and texts[0].startswith("chủ đề"):
-            self.entered.set()
-            self.hold.wait(10)
-        with self._lock:
-            self.inside -= 1
-        return np.array([[len(t)] for t in texts], dtype=np.float32)
-
-    encode_queries = _encode
-
-    def encode_passages(self, texts, show_progress=False):
-        return self._encode(texts)
+    def held(self, texts) -> bool:
+        return bool(texts) and texts[0].startswith("chủ đề")
 
 
 def test_an_urgent_call_is_answered_while_topic_slices_hold_the_normal_lane():
