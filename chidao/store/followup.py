@@ -17,6 +17,7 @@ picks the one of the index).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import datetime as dt
 import hashlib
@@ -24,7 +25,6 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from chidao.lang.text import collapse_spaces, fold, nfc
 
@@ -83,8 +83,18 @@ class MarkEvent:
         return {k: getattr(self, k) for k in _COLUMNS.split(", ")}
 
 
-class MarkStore(Protocol):
-    """The follow-up marks of one index, whatever holds them (append-only; a task's state is its latest event)."""
+class MarkStore(abc.ABC):
+    """The follow-up marks of one index, whatever holds them (append-only; a task's state is its latest event).
+
+    ``mark_done`` and ``reopen`` are written here once; a store provides ``_append`` (one event, returned as
+    stored), ``current`` and ``history``, and says with ``_day`` how it stores a day."""
+
+    @abc.abstractmethod
+    def _append(self, tid: str, action: str, **values: str | dt.date | None) -> MarkEvent: ...
+
+    def _day(self, day: dt.date) -> str | dt.date:
+        """A ``done_on`` day as the store keeps it (ISO text here)."""
+        return day.isoformat()
 
     def mark_done(
         self,
@@ -97,13 +107,31 @@ class MarkStore(Protocol):
         doc_id: str | None = None,
         agency: str | None = None,
         text: str | None = None,
-    ) -> MarkEvent: ...
+    ) -> MarkEvent:
+        """Record that a task was completed (``done_on``, default today)."""
+        return self._append(
+            task,
+            "done",
+            by=by or None,
+            done_on=self._day(done_on or dt.date.today()),
+            note=note or None,
+            doc_number=doc_number or None,
+            doc_id=doc_id,
+            agency=agency,
+            task=text,
+        )
 
-    def reopen(self, task: str, *, by: str | None = None, note: str | None = None) -> MarkEvent: ...
+    def reopen(self, task: str, *, by: str | None = None, note: str | None = None) -> MarkEvent:
+        """Record that a task is open again (a "done" mark was wrong or the work resumed)."""
+        return self._append(task, "reopen", by=by or None, note=note or None)
 
-    def current(self) -> dict[str, MarkEvent]: ...
+    @abc.abstractmethod
+    def current(self) -> dict[str, MarkEvent]:
+        """task_id → its latest event, for every task that was ever marked."""
 
-    def history(self, task: str | None = None) -> list[MarkEvent]: ...
+    @abc.abstractmethod
+    def history(self, task: str | None = None) -> list[MarkEvent]:
+        """Every event (of one task), oldest first."""
 
 
 def now_utc() -> str:
@@ -111,7 +139,7 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-class FollowupStore:
+class FollowupStore(MarkStore):
     """The marks of one index folder. Every call opens its own short connection (safe across threads)."""
 
     def __init__(self, index: Path) -> None:
@@ -141,35 +169,6 @@ class FollowupStore:
             )
             row = conn.execute(f"SELECT {_COLUMNS} FROM history WHERE id=?", (cur.lastrowid,)).fetchone()
         return MarkEvent(*row)
-
-    def mark_done(
-        self,
-        task: str,
-        *,
-        by: str | None = None,
-        note: str | None = None,
-        doc_number: str | None = None,
-        done_on: dt.date | None = None,
-        doc_id: str | None = None,
-        agency: str | None = None,
-        text: str | None = None,
-    ) -> MarkEvent:
-        """Record that a task was completed (``done_on``, default today)."""
-        return self._append(
-            task,
-            "done",
-            by=by or None,
-            done_on=(done_on or dt.date.today()).isoformat(),
-            note=note or None,
-            doc_number=doc_number or None,
-            doc_id=doc_id,
-            agency=agency,
-            task=text,
-        )
-
-    def reopen(self, task: str, *, by: str | None = None, note: str | None = None) -> MarkEvent:
-        """Record that a task is open again (a "done" mark was wrong or the work resumed)."""
-        return self._append(task, "reopen", by=by or None, note=note or None)
 
     def current(self) -> dict[str, MarkEvent]:
         """task_id → its latest event, for every task that was ever marked."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from chidao.store.followup import MarkEvent, now_utc
+from chidao.store.followup import MarkEvent, MarkStore, now_utc
 from chidao.store.pg.schema import check_schema, connect, installed_version, redact
 
 _SELECT = 'SELECT id, task_id, action, "by", at, done_on, note, doc_number, doc_id, agency, task FROM followup_history'
@@ -25,7 +25,7 @@ def _event(row: tuple) -> MarkEvent:
     return MarkEvent(*values)
 
 
-class PgFollowupStore:
+class PgFollowupStore(MarkStore):
     """The marks of a ``postgresql://`` index; one autocommit connection per thread (its own, so a mark is
     never written inside a reader's read-only transaction)."""
 
@@ -63,34 +63,8 @@ class PgFollowupStore:
         ).fetchone()
         return _event(row)
 
-    def mark_done(
-        self,
-        task: str,
-        *,
-        by: str | None = None,
-        note: str | None = None,
-        doc_number: str | None = None,
-        done_on: dt.date | None = None,
-        doc_id: str | None = None,
-        agency: str | None = None,
-        text: str | None = None,
-    ) -> MarkEvent:
-        """Record that a task was completed (``done_on``, default today)."""
-        return self._append(
-            task,
-            "done",
-            by=by or None,
-            done_on=done_on or dt.date.today(),
-            note=note or None,
-            doc_number=doc_number or None,
-            doc_id=doc_id,
-            agency=agency,
-            task=text,
-        )
-
-    def reopen(self, task: str, *, by: str | None = None, note: str | None = None) -> MarkEvent:
-        """Record that a task is open again (a "done" mark was wrong or the work resumed)."""
-        return self._append(task, "reopen", by=by or None, note=note or None)
+    def _day(self, day: dt.date) -> dt.date:
+        return day  # a DATE column
 
     def current(self) -> dict[str, MarkEvent]:
         """task_id → its latest event, for every task that was ever marked."""
