@@ -94,10 +94,10 @@ def serve(settings: Settings) -> None:
     except ValueError as exc:
         raise SystemExit(f"chidao: invalid CHIDAO_AUTH / auth setting: {exc}") from exc
     from chidao.models.embed import make_encoder
-    from webui.lanes import EncoderGate, single_core, slice_for, usable_cores
+    from webui.lanes import EncoderGate, slice_for, usable_cores
 
     encoder = make_encoder(settings)
-    single_core(encoder)
+    encoder.use_one_core()  # the gate's workers run calls side by side
     try:
         # Encoder work in slices, one per core at a time, agency and number questions first (webui/lanes.py).
         gate = EncoderGate(encoder, slice_size=slice_for(encoder), workers=usable_cores())

@@ -174,7 +174,6 @@ def test_the_real_model_gives_the_same_vectors_from_two_workers_at_once():
     every vector equals the one encoded alone, and nothing collides in the shared tokenizer."""
     from chidao.config import Settings, load_settings
     from chidao.models.embed import SentenceTransformerEncoder, make_encoder
-    from webui.lanes import single_core
 
     settings = Settings(cache_dir=load_settings().cache_dir, encoder="sentence-transformers", batch_size=4)
     encoder = make_encoder(settings)
@@ -191,7 +190,7 @@ def test_the_real_model_gives_the_same_vectors_from_two_workers_at_once():
     import torch
 
     threads_before = torch.get_num_threads()
-    single_core(encoder)
+    encoder.use_one_core()
     assert torch.get_num_threads() == 1
     gate = EncoderGate(encoder, slice_size=2, workers=2)
     results: list[np.ndarray] = []

@@ -9,7 +9,7 @@ the normal priority) get nearly all of the cores, so an agency answer no longer 
 answers; when only topic answers run, they have the cores to themselves. An urgent call's few
 passages are cut into one slice per worker, so they are encoded side by side.
 
-Each slice runs on one core (``single_core``): an encoder call that spreads one batch over both cores
+Each slice runs on one core (the encoder's ``use_one_core``): an encoder call that spreads one batch over both cores
 (torch's intra-op threads) stalls whenever anything else runs, since each step waits for its slowest
 thread. Measured on this kind of machine with other work running: one query took 0.66 s on two
 threads, 0.08 s on one. An encoder that runs each text on its own anyway (ONNX Runtime) gets slices of
@@ -178,20 +178,3 @@ def slice_for(encoder: Any) -> int:
     Runtime: a turn of one costs nothing more, and an urgent call waits for one text, not eight); ``SLICE``
     for one that batches (PyTorch pads a batch and runs it at once)."""
     return 1 if getattr(encoder, "one_text_per_run", False) else SLICE
-
-
-def single_core(encoder: Any) -> None:
-    """Make each call of ``encoder`` run on one core (the gate's workers run calls side by side):
-    torch's intra-op threads = 1, inter-op 1; ONNX Runtime's texts one after another."""
-    if hasattr(encoder, "workers") and hasattr(encoder, "threads"):  # chidao.models.embed.OnnxEncoder
-        encoder.workers = 1
-        encoder.threads = 1
-        return
-    if type(encoder).__name__ != "SentenceTransformerEncoder":
-        return
-    import torch
-
-    torch.set_num_threads(1)
-    with contextlib.suppress(RuntimeError):  # only settable before the first parallel work
-        torch.set_num_interop_threads(1)
-    logger.info("torch runs each encoder call on one thread")

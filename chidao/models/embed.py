@@ -20,6 +20,7 @@ else none. Every vector returned is float32 and L2-normalised.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -51,6 +52,9 @@ class Encoder(Protocol):
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray: ...
+
+    def use_one_core(self) -> None:
+        """Run each call on one core, for a caller that runs several calls side by side."""
 
 
 class EncoderError(RuntimeError):
@@ -218,6 +222,16 @@ class SentenceTransformerEncoder:
         out[order] = sorted_vectors
         return _normalize_rows(out)
 
+    def use_one_core(self) -> None:
+        """Run each call on one core (a server runs several calls side by side, ``webui.lanes``):
+        torch's intra-op threads 1, inter-op 1. Process-wide: torch has one setting per process."""
+        import torch
+
+        torch.set_num_threads(1)
+        with contextlib.suppress(RuntimeError):  # only settable before the first parallel work
+            torch.set_num_interop_threads(1)
+        log.info("torch runs each encoder call on one thread")
+
     def _length_tokenizer(self) -> Any:
         """A private copy of the model's fast tokenizer, without truncation or padding, for counting
         tokens: counting with the model's own tokenizer would switch its truncation off and on, and two
@@ -314,6 +328,11 @@ class OnnxEncoder:
         self.threads = max(1, threads)
         self._loaded: tuple[Any, Any] | None = None
 
+    def use_one_core(self) -> None:
+        """Run each call on one core: its texts one after another, one intra-op thread."""
+        self.workers = 1
+        self.threads = 1
+
     def _session(self) -> tuple[Any, Any]:
         if self._loaded is None:
             self._loaded = _load_session(self.settings, self.max_length, self.threads)
@@ -409,6 +428,9 @@ class HashingEncoder:
     def __init__(self, dim: int = 256) -> None:
         self.name = "hashing"
         self._dim = dim
+
+    def use_one_core(self) -> None:
+        """Already one core."""
 
     @property
     def dim(self) -> int:
