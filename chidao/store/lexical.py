@@ -86,7 +86,7 @@ class LexicalIndex:
         self.data = data if data is not None else np.zeros(0, dtype=np.float32)
         self.indices = indices if indices is not None else np.zeros(0, dtype=np.int32)
         self.indptr = indptr if indptr is not None else np.zeros(1, dtype=np.int32)
-        self._retriever = retriever  # bm25s.BM25: only for an index just built (to save) or of another method
+        self._retriever = retriever  # bm25s.BM25 of an index just built (to save it) or of another method
 
     @classmethod
     def _of(cls, retriever, ids: np.ndarray) -> LexicalIndex:
@@ -155,8 +155,8 @@ class LexicalIndex:
         known = [self.vocab[t] for t in tokens if t in self.vocab]
         if not known or not len(self.ids):
             return np.zeros(len(self.ids), dtype=np.float32)
-        if self._retriever is not None:
-            return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        if self._retriever is not None and getattr(self._retriever, "nonoccurrence_array", None) is not None:
+            return np.asarray(self._retriever.get_scores(known), dtype=np.float32)  # a method beyond the arrays
         out = np.zeros(len(self.ids), dtype=self.data.dtype)
         for col in known:  # a token asked twice counts twice, as in bm25s
             start, end = self.indptr[col], self.indptr[col + 1]
