@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from chidao.config import Settings
+from chidao.lang.agencies import AgencyCanon
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "thong-bao-ket-luan-ubnd-cao-bang-thang-4-2021.md"
@@ -97,3 +98,9 @@ def pw():
 
     with sync_playwright() as p:
         yield p
+
+
+@pytest.fixture(scope="module")
+def canon() -> AgencyCanon:
+    """The agency table, one per test module."""
+    return AgencyCanon()

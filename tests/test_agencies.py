@@ -10,11 +10,6 @@ from chidao.config import Settings
 from chidao.lang.agencies import AgencyCanon, load_table, modern_tones
 
 
-@pytest.fixture(scope="module")
-def canon() -> AgencyCanon:
-    return AgencyCanon()
-
-
 def nfd(s: str) -> str:
     return unicodedata.normalize("NFD", s)
 

@@ -6,28 +6,11 @@ labelled document); each test asserts the agency, the role and the task span.
 
 from __future__ import annotations
 
-import pytest
+from extraction import extract
 
-from chidao.lang.agencies import AgencyCanon, is_generic
+from chidao.lang.agencies import is_generic
 from chidao.lang.glued import deglue, split_glued
-from chidao.lang.text import nfc
 from chidao.records import Assignment
-from ingest.assignments import extract_assignments
-from ingest.normalize import normalize_text
-from ingest.structure import parse_blocks
-
-
-@pytest.fixture(scope="module")
-def canon() -> AgencyCanon:
-    return AgencyCanon()
-
-
-def extract(raw: str, canon: AgencyCanon) -> tuple[str, list[Assignment]]:
-    text = normalize_text(nfc(raw))
-    found = extract_assignments(text, parse_blocks(text), canon)
-    for a in found:
-        assert text[a.start : a.end] == a.task  # spans index the text as it is, glued syllables and all
-    return text, found
 
 
 def task_of(found: list[Assignment], agency: str) -> list[Assignment]:

@@ -7,27 +7,12 @@ where the form allows, without accents or hard-wrapped as PDF text layers leave 
 
 from __future__ import annotations
 
-import pytest
+from extraction import extract
 
 from chidao.lang.agencies import AgencyCanon
-from chidao.lang.text import nfc
 from chidao.records import Assignment
-from ingest.assignments import extract_assignments
 from ingest.normalize import normalize_text
 from ingest.structure import parse_blocks
-
-
-@pytest.fixture(scope="module")
-def canon() -> AgencyCanon:
-    return AgencyCanon()
-
-
-def extract(raw: str, canon: AgencyCanon) -> tuple[str, list[Assignment]]:
-    text = normalize_text(nfc(raw))
-    found = extract_assignments(text, parse_blocks(text), canon)
-    for a in found:
-        assert text[a.start : a.end] == a.task
-    return text, found
 
 
 def flat(text: str) -> str:

@@ -11,11 +11,6 @@ from ingest.assignments import extract_assignments
 from ingest.structure import parse_blocks
 
 
-@pytest.fixture(scope="module")
-def canon() -> AgencyCanon:
-    return AgencyCanon()
-
-
 def extract(text: str, canon: AgencyCanon, **kw: bool) -> tuple[str, list[Assignment]]:
     text = nfc(text)
     found = extract_assignments(text, parse_blocks(text), canon, **kw)
