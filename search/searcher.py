@@ -22,7 +22,7 @@ from chidao.store import Snapshot, check_model
 from chidao.store.factory import open_store
 from chidao.store.layout import text_hash
 from chidao.store.lexical import query_tokens
-from search.fusion import fuse
+from search.fusion import fuse, top_k
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class Searcher:
             return query
         if lexical_scores is None:
             lexical_scores = snap.lexical.scores(query_tokens(query))
-        top = [int(snap.lexical.ids[i]) for i in np.argsort(-lexical_scores)[:10] if lexical_scores[i] > 0]
+        top = [int(snap.lexical.ids[i]) for i in top_k(lexical_scores, 10) if lexical_scores[i] > 0]
         if not top:
             return query
         from search.accents import restore_accents
@@ -264,7 +264,7 @@ class Searcher:
             mask = np.zeros(len(snap.lexical.ids), dtype=bool)
             mask[np.isin(snap.lexical.ids, allowed)] = True
             lex_all = np.where(mask, lex_all, 0.0)
-        top_lex = np.argsort(-lex_all)[:n]
+        top_lex = top_k(lex_all, n)
         top_lex = top_lex[lex_all[top_lex] > 0]
         qvec = self.query_vector(self.dense_text(query, lex_all))
         dense_ids, _ = snap.dense.search(qvec, n, allowed)

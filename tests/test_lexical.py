@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from chidao.store.lexical import LexicalIndex, passage_tokens, query_tokens
-from search.fusion import fuse
+from search.fusion import fuse, top_k
 
 PASSAGES = [
     "Sở Y tế chủ trì phối hợp với Sở Nội vụ xây dựng hướng dẫn phòng chống dịch.",
@@ -141,3 +141,30 @@ def test_a_saved_index_is_read_without_bm25s_and_scores_as_bm25s_does(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_top_k_picks_the_best_scores_best_first_ties_by_position():
+    rng = np.random.default_rng(7)
+    scores = rng.random(5000)
+    assert top_k(scores, 50).tolist() == np.argsort(-scores, kind="stable")[:50].tolist()
+    tied = np.array([0.5, 0.9, 0.5, 0.1, 0.9, 0.5])
+    assert top_k(tied, 4).tolist() == [1, 4, 0, 2]
+    assert top_k(tied, 99).tolist() == [1, 4, 0, 2, 5, 3]
+    assert top_k(tied, 0).tolist() == [] and top_k(np.array([]), 3).tolist() == []
+
+
+def test_dense_index_searches_on_one_thread_and_reads_vectors_back_by_id():
+    import faiss
+
+    from chidao.store.dense import FAISS_THREADS, DenseIndex
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = np.arange(1000, 1300, dtype=np.int64)
+    index = DenseIndex.build(ids, vectors, 16)
+    found, scores = index.search(vectors[42], 5)
+    assert found[0] == 1042 and abs(scores[0] - 1.0) < 1e-5
+    assert faiss.omp_get_max_threads() == FAISS_THREADS == 1
+    assert np.allclose(index.vectors(np.array([1299, 1000, 1042])), vectors[[299, 0, 42]])
+    assert index.vectors(np.array([], dtype=np.int64)).shape == (0, 16)
