@@ -106,6 +106,10 @@ def serve(settings: Settings) -> None:
         raise SystemExit(f"chidao: {exc}") from exc
     logger.info("loading the embedding model")
     searcher.warm_up()
+    if settings.fill_passages:
+        from webui.lanes import PassageFiller
+
+        PassageFiller(searcher, encoder).start()  # answers stop waiting for the encoder once it is done
     app = create_app(settings, searcher)
     print(f"chidao: giao diện web tại http://{settings.host}:{settings.port}/", file=sys.stderr, flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)

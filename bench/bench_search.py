@@ -1,12 +1,14 @@
 """Search latency per query, in process: median and 95th percentile, at the index's size and grown.
 
-    python bench/bench_search.py --index DIR --queries QUERIES.jsonl [--grow 100000] [--ask]
+    python bench/bench_search.py --index DIR --queries QUERIES.jsonl [--grow 100000] [--ask] [--fill]
 
 QUERIES.jsonl holds one {"query": …} per line (the dev set's queries.jsonl works). The index is
 one built by `chidao ingest` with the configured model. With --grow N, a copy of the index is
 grown to N chunks by repeating its documents (embeddings perturbed with small noise, so FAISS
 and BM25 really hold N distinct rows) and measured again; the original is left untouched.
-With --ask, `ask` latency is measured too.
+With --ask, `ask` latency is measured too. Each measure prints how many of the index's citable passages
+have their vector computed ahead (``chidao passages``; the web server computes them while idle); with
+--fill they are computed first (into --index; a grown copy repeats its documents, hence its passages).
 """
 
 from __future__ import annotations
@@ -23,14 +25,25 @@ from pathlib import Path
 import numpy as np
 
 from chidao.config import load_settings
+from chidao.store.layout import text_hash
+from search.answer.prefill import fill_passage_vectors, index_passages
 from search.searcher import Searcher
 
 
-def measure(settings, queries: list[str], ask: bool) -> None:
+def measure(settings, queries: list[str], ask: bool, fill: bool = False) -> None:
     t0 = time.perf_counter()
     searcher = Searcher.open(settings)
     searcher.warm_up()
     print(f"  open + warm-up     {time.perf_counter() - t0:8.2f} s   ({searcher.snapshot.meta.chunks} chunks)")
+    if fill:
+        report = fill_passage_vectors(searcher)
+        print(f"  passages filled    {report.seconds:8.1f} s   ({report.embedded} computed now)")
+    passages = index_passages(searcher.snapshot)
+    hashes = [text_hash(p) for p in passages]
+    have = sum(
+        len(searcher.store.cached_vectors(settings.model_id, hashes[i : i + 500])) for i in range(0, len(hashes), 500)
+    )
+    print(f"  passage vectors    {have} of {len(passages)} citable passages computed ahead (chidao passages)")
     kinds = [("search", lambda q: searcher.search(q, k=10))]
     if ask:
         kinds.append(("ask", searcher.ask))
@@ -98,13 +111,16 @@ def main() -> None:
     ap.add_argument("--queries", type=Path, required=True)
     ap.add_argument("--grow", type=int, default=0, help="also measure with the index grown to this many chunks")
     ap.add_argument("--ask", action="store_true", help="measure ask latency too")
+    ap.add_argument(
+        "--fill", action="store_true", help="compute the passage vectors first (`chidao passages`; writes to --index)"
+    )
     args = ap.parse_args()
     queries = [json.loads(line)["query"] for line in args.queries.open(encoding="utf-8") if line.strip()]
 
     settings = load_settings({"index": args.index})
     print(f"model: {settings.model}")
     print(f"\nindex as built ({args.index})")
-    measure(settings, queries, args.ask)
+    measure(settings, queries, args.ask, args.fill)
     if args.grow:
         tmp = Path(tempfile.mkdtemp(prefix="chidao-grow-"))
         try:

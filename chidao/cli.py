@@ -1,4 +1,4 @@
-"""The ``chidao`` command line (see CONTRACT.md): ingest, search, ask, refs, tasks, done, reopen, docs, serve.
+"""The ``chidao`` command line (see CONTRACT.md): ingest, search, ask, refs, tasks, done, reopen, docs, passages, serve.
 
 With ``--json`` a command prints exactly one JSON document on stdout (JSON lines for
 ``--queries``); progress bars and logs go to stderr.
@@ -6,6 +6,7 @@ With ``--json`` a command prints exactly one JSON document on stdout (JSON lines
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -361,6 +362,41 @@ def docs(index, as_json) -> None:
         click.echo(f"{number:<22} {type_:<12} {date:<10} {d['chunks']:>4}  {d['source']}")
         for warning in d.get("warnings") or []:
             click.echo(f"{'':<22} ⚠ {warning}")
+
+
+@main.command()
+@index_option
+@json_option
+def passages(index, as_json) -> None:
+    """Compute the vectors of every citable passage now (answers then need no encoder pass but the question's)."""
+    from search.answer.prefill import fill_passage_vectors
+
+    settings = _settings(index)
+    searcher = _open_searcher(settings)
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if as_json or total < 1:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc="Đoạn văn", unit="đoạn", file=sys.stderr)
+        bar.update(done - bar.n)
+
+    try:
+        report = fill_passage_vectors(searcher, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    if as_json:
+        _emit(dataclasses.asdict(report))
+        return
+    click.echo(
+        f"{report.passages} đoạn văn có thể trích dẫn; đã tính véc-tơ cho {report.embedded} đoạn "
+        f"trong {report.seconds:.0f} giây (các đoạn còn lại đã có sẵn)."
+    )
 
 
 @main.command()

@@ -74,6 +74,9 @@ class Settings(BaseModel):
     # Retrieval
     dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="weight of the dense score in fusion")
     candidates: int = Field(100, ge=10, description="candidates taken from each retriever")
+    fill_passages: bool = Field(
+        True, description="the web server computes every citable passage's vector while idle (answers stop waiting)"
+    )
     # Assignments
     agencies_file: Path | None = Field(None, description="extra agency aliases (TOML)")
     # Follow-up board

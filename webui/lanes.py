@@ -178,3 +178,55 @@ def slice_for(encoder: Any) -> int:
     Runtime: a turn of one costs nothing more, and an urgent call waits for one text, not eight); ``SLICE``
     for one that batches (PyTorch pads a batch and runs it at once)."""
     return 1 if getattr(encoder, "one_text_per_run", False) else SLICE
+
+
+class PassageFiller:
+    """A daemon thread computing the vectors of the index's citable passages ahead of questions
+    (``search.answer.prefill``), at the lowest CPU priority (nice 19): the operating system gives it a core
+    only when the clerks' questions leave one free. It runs once at start and again whenever the index
+    changes (checked every ``interval`` seconds). A failure (a read-only cache, a lost database) is logged;
+    the thread tries again at the next change."""
+
+    def __init__(self, searcher: Any, encoder: Any = None, interval: float = 30.0, nice: int = 19) -> None:
+        self.searcher = searcher
+        self.encoder = encoder
+        self.interval = interval
+        self.nice = nice
+        self.stop_event = threading.Event()
+        self.idle = threading.Event()  # set when the index's passages are all filled (or a run failed)
+        self.last: Any = None  # the last run's FillReport
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> PassageFiller:
+        self._thread = threading.Thread(target=self._run, name="passage-filler", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float | None = None) -> None:
+        self.stop_event.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        from search.answer.prefill import fill_passage_vectors
+
+        if self.nice:
+            lower_thread_priority(self.nice)
+        filled_at: str | None = None
+        while not self.stop_event.is_set():
+            pointer = self.searcher.store.pointer()
+            if pointer is not None and pointer != filled_at:
+                self.idle.clear()
+                try:
+                    self.last = fill_passage_vectors(self.searcher, self.encoder, stop=self.stop_event)
+                    logger.info(
+                        "passage vectors: %d computed ahead of questions (%d passages) in %.0f s",
+                        self.last.embedded,
+                        self.last.passages,
+                        self.last.seconds,
+                    )
+                except Exception:
+                    logger.warning("computing passage vectors ahead of questions failed", exc_info=True)
+                filled_at = pointer
+            self.idle.set()
+            self.stop_event.wait(self.interval)

@@ -200,6 +200,11 @@ class ManifestReads:
         """(row id, doc_id, start) of every chunk."""
         return [(r[0], r[1], r[2]) for r in self._rows("SELECT id, doc_id, start FROM chunks")]
 
+    def chunk_spans(self) -> list[tuple[str, int, int, str]]:
+        """(doc_id, start, end, section) of every chunk, document by document in reading order."""
+        rows = self._rows('SELECT doc_id, start, "end", section FROM chunks ORDER BY doc_id, start')
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
     def section_at(self, doc_id: str, offset: int) -> str:
         """The heading path of the chunk holding ``offset`` ("" when none does)."""
         rows = self._rows(

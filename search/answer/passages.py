@@ -58,6 +58,17 @@ def split_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return units
 
 
+def unit_passage(section: str, text: str) -> str:
+    """What the encoder sees for a citable passage: its chunk's heading path, then the passage."""
+    return f"{section}\n{text}".strip()
+
+
+def chunk_passages(text: str, start: int, end: int, section: str) -> list[str]:
+    """Every passage ``rank_units`` may give the encoder for the chunk text[start:end] (search/answer/prefill.py
+    computes their vectors ahead of questions)."""
+    return [unit_passage(section, text[s:e]) for s, e in split_units(text, start, end) if citable(text[s:e])]
+
+
 def unit_tokens(text: str) -> set[str]:
     return {t for t in query_tokens(text) if not t.startswith("=")}
 
@@ -121,7 +132,7 @@ def rank_units(ctx: AnswerContext, question: str, hits, tokens: list[str], limit
         return []
     if limit is not None:
         units = sorted(units, key=lambda u: -u.score)[:limit]
-    passages = [f"{u.section}\n{u.text}".strip() for u in units]
+    passages = [unit_passage(u.section, u.text) for u in units]
     qvec = ctx.retriever.query_vector(ctx.retriever.dense_text(question))
     cosines = ctx.encoder.encode_passages(passages) @ qvec
     for u, c in zip(units, cosines, strict=True):
