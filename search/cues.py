@@ -33,13 +33,14 @@ TASK_CUES = re.compile(
 WHO = re.compile(r"(^|\b)(ai|co quan nao|don vi nao|bo nao|so nao|nganh nao|cap nao|luc luong nao)\b")
 
 # Words that frame a question about tasks rather than name its topic.
-FRAME_WORDS = frozenset(
-    fold(w)
-    for w in (
-        "được giao nhiệm vụ trách nhiệm có phải làm cần thực hiện những các gì nào trong việc về liên quan "
-        "đến chủ trì phối hợp yêu cầu đề nghị ai cơ quan đơn vị"
-    ).split()
+FRAME_TEXT = (
+    "được giao nhiệm vụ trách nhiệm có phải làm cần thực hiện những các gì nào trong việc về liên quan "
+    "đến chủ trì phối hợp yêu cầu đề nghị ai cơ quan đơn vị"
 )
+FRAME_WORDS = frozenset(fold(w) for w in FRAME_TEXT.split())
+# The words of a question's form ("… như thế nào?", "… là bao nhiêu?", "có … không?", "ở đâu?"), with their
+# accents: they name no subject (accent-free questions are matched on the folded forms).
+QUESTION_WORDS = frozenset("như thế nào là gì không có hay ra sao bao nhiêu giờ khi đâu mấy chưa ở".split())
 # Lines that are never an answer: place and date, the motto, a bare number line.
 LOW_VALUE = re.compile(
     r"^(?:[\w\s.]+,\s*)?ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}$"

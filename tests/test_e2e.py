@@ -80,6 +80,26 @@ def test_unrelated_question_is_refused(indexed):
     assert answer.found is False and not answer.citations
 
 
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Sở Y tế được giao gì về cấp phép karaoke?", "karaoke"),
+        ("dieu kien kinh doanh homestay", "homestay"),
+        ("Mức phạt xả rác nơi công cộng là bao nhiêu?", "xả rác"),
+    ],
+)
+def test_an_off_topic_question_is_refused_naming_its_subject(indexed, question, subject):
+    settings, _, _ = indexed
+    searcher = Searcher.open(settings)
+    answer = searcher.ask(question)
+    assert answer.found is False and not answer.citations
+    named = answer.answer.split("nói đến:")[-1]
+    assert "nói đến:" in answer.answer and all(w in named for w in subject.split()), answer.answer
+    # … while a question on the same agency and an indexed subject is answered
+    on_topic = searcher.ask("Sở Y tế được giao nhiệm vụ gì về phòng chống dịch trong bầu cử?")
+    assert on_topic.found and on_topic.citations
+
+
 def test_reingest_embeds_nothing_and_prune_removes(indexed, tmp_path):
     settings, docs, _ = indexed
     again = ingest_paths([docs], settings)

@@ -133,6 +133,9 @@ def test_a_saved_index_is_read_without_bm25s_and_scores_as_bm25s_does(tmp_path):
         np.testing.assert_array_equal(read.scores(tokens), np.asarray(expected, dtype=np.float32))
         np.testing.assert_array_equal(built.scores(tokens), read.scores(tokens))
         assert read.idf(tokens) == built.idf(tokens)
+        assert read.df(tokens) == built.df(tokens)
+    assert read.df(["xyzzy"]) == {"xyzzy": 0}
+    assert read.df(["y_te"])["y_te"] == sum("y_te" in passage_tokens(p) for p in passages) > 0
     # a search process imports neither bm25s nor scipy to read it
     code = (
         "import sys; from pathlib import Path; from chidao.store.lexical import LexicalIndex, query_tokens; "

@@ -143,6 +143,7 @@ def test_bm25_from_term_statistics_equals_bm25s(both_stores) -> None:
         np.testing.assert_allclose([got[k] for k in want], list(want.values()), rtol=1e-5, atol=1e-6)
         idf_file, idf_pg = file_snap.lexical.idf(tokens), pg_snap.lexical.idf(tokens)
         assert idf_pg == pytest.approx(idf_file)
+        assert pg_snap.lexical.df(tokens) == file_snap.lexical.df(tokens)
     assert pg_snap.meta.chunks == file_snap.meta.chunks
     assert pg_snap.meta.dense == "hnsw" and pg_snap.meta.model == f"hashing:{MODEL}"
 

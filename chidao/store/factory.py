@@ -42,6 +42,8 @@ class LexicalReader(Protocol):
 
     def idf(self, tokens: list[str]) -> dict[str, float]: ...
 
+    def df(self, tokens: list[str]) -> dict[str, int]: ...
+
 
 class FileStore:
     """The embedded default: an index folder (chidao/store/layout.py)."""

@@ -139,16 +139,19 @@ class LexicalIndex:
         found = (pos < len(self.ids)) & (self.ids[np.minimum(pos, len(self.ids) - 1)] == ids)
         return np.where(found, pos, -1)
 
+    def df(self, tokens: list[str]) -> dict[str, int]:
+        """How many passages hold each token (0 for a token the index never saw)."""
+        indptr = self.indptr
+        out: dict[str, int] = {}
+        for t in tokens:
+            col = self.vocab.get(t)
+            out[t] = int(indptr[col + 1] - indptr[col]) if col is not None and col + 1 < len(indptr) else 0
+        return out
+
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf of each token (tokens never seen get the idf of a one-passage token)."""
         n = len(self.ids)
-        out: dict[str, float] = {}
-        indptr = self.indptr
-        for t in tokens:
-            col = self.vocab.get(t)
-            df = int(indptr[col + 1] - indptr[col]) if col is not None and col + 1 < len(indptr) else 0
-            out[t] = float(np.log(1.0 + (n - max(df, 1) + 0.5) / (max(df, 1) + 0.5)))
-        return out
+        return {t: float(np.log(1.0 + (n - max(d, 1) + 0.5) / (max(d, 1) + 0.5))) for t, d in self.df(tokens).items()}
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage (row order of ``ids``); zeros for unknown tokens."""

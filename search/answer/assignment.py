@@ -16,7 +16,7 @@ from search import cues
 from search.answer.citations import Citer, doc_label, quote
 from search.answer.context import AnswerContext
 from search.answer.gate import Gate
-from search.answer.passages import RERANK_MARGIN, coverage, topic_tokens, unit_tokens
+from search.answer.passages import RERANK_MARGIN, coverage, key_terms, term_signals, topic_tokens, unit_tokens
 from search.answer.refusal import answers, signals
 from search.answer.topic import answer_topic
 from search.intent import Intent
@@ -51,6 +51,11 @@ def _prefilter_assignments(snap, rows: list, tokens: list[str]) -> list:
     return sorted(rows, key=passage_score, reverse=True)[:MAX_ASSIGNMENT_PREFILTER]
 
 
+def _context_tokens(r) -> set[str]:
+    """The lexical tokens of a task read with its section and its document's issuer and title."""
+    return unit_tokens(" ".join(str(r[k] or "") for k in ("section", "task", "agency_text", "issuer", "title")))
+
+
 def _rerank_assignments(
     ctx: AnswerContext, question: str, rows: list, tokens: list[str]
 ) -> list[tuple[float, float, dict]]:
@@ -60,10 +65,7 @@ def _rerank_assignments(
     weights = snap.lexical.idf(tokens)
     if len(rows) > MAX_ASSIGNMENT_PREFILTER:
         rows = _prefilter_assignments(snap, rows, tokens)
-    scored = []
-    for r in rows:
-        context = " ".join(str(r[k] or "") for k in ("section", "task", "agency_text", "issuer", "title"))
-        scored.append((coverage(tokens, weights, unit_tokens(context)), dict(r)))
+    scored = [(coverage(tokens, weights, _context_tokens(r)), dict(r)) for r in rows]
     scored.sort(key=lambda x: -x[0])
     scored = scored[:MAX_ASSIGNMENT_CANDIDATES]
     if not scored:
@@ -76,9 +78,12 @@ def _rerank_assignments(
     return out
 
 
-def _task_signals(ranked: list[tuple[float, float, dict]]) -> dict[str, float]:
-    """The refusal model's signals of ranked tasks (search/answer/refusal.py)."""
-    return signals([SimpleNamespace(cosine=r["cosine"], cov=cov) for _, cov, r in ranked], tasks=True)
+def _task_signals(ctx: AnswerContext, ranked: list[tuple[float, float, dict]], terms: list[str]) -> dict[str, float]:
+    """The refusal model's signals of ranked tasks (search/answer/refusal.py), the question's key ``terms``
+    looked for in the tasks read."""
+    sig = signals([SimpleNamespace(cosine=r["cosine"], cov=cov) for _, cov, r in ranked], tasks=True)
+    terms = [t for t in terms if not t.startswith("#")]
+    return sig | term_signals(ctx, terms, [_context_tokens(r) for *_, r in ranked])
 
 
 def _assignment_lines(citer: Citer, rows: list[dict], with_doc: bool = True) -> list[str]:
@@ -120,7 +125,7 @@ def answer_assignment(ctx: AnswerContext, question: str, intent: Intent) -> Answ
         ranked = _rerank_assignments(ctx, question, rows, tokens)
         # The agency's tasks must answer the rest of the question (its topic words); if none does, the
         # passages may still (answer_topic, which refuses when nothing answers).
-        sig = _task_signals(ranked)
+        sig = _task_signals(ctx, ranked, tokens)
         if not ranked or not answers(sig):
             return answer_topic(ctx, question, intent)
         best = ranked[0][0]
@@ -155,7 +160,7 @@ def _answer_who(ctx: AnswerContext, question: str, intent: Intent) -> Answer:
             rows.setdefault(r.id, r.as_dict())
     tokens = topic_tokens(question, set(cues.FRAME_WORDS))
     ranked = _rerank_assignments(ctx, question, list(rows.values()), tokens) if rows else []
-    sig = _task_signals(ranked)
+    sig = _task_signals(ctx, ranked, key_terms(question, intent.agencies))
     if not ranked or not answers(sig):
         return answer_topic(ctx, question, intent)
     best = ranked[0][0]

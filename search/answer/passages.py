@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
-from chidao.lang.text import fold
+from chidao.lang.text import DOCNUM_RE, fold, has_accents, syllables
 from chidao.store.lexical import query_tokens
 from search import cues
 from search.answer.context import AnswerContext
@@ -160,8 +161,30 @@ def select(units: list[Unit], limit: int, margin: float = RERANK_MARGIN) -> list
     return chosen
 
 
-def answerable(units: list[Unit]) -> bool:
-    """Whether the best passages answer at all (the learned refusal model, search/answer/refusal.py)."""
-    from search.answer.refusal import answers, signals
+def key_terms(question: str, agencies: list[str] = ()) -> list[str]:
+    """The question's key terms as the lexical index tokenises them (folded syllables, and bigrams of
+    syllables side by side in the question), without the words of its form ("như thế nào", "là bao nhiêu":
+    cues.QUESTION_WORDS), the frame of an assignment question ("được giao", "trách nhiệm" …: cues.FRAME_TEXT),
+    the words of the agencies it names, and numbers, dates and document numbers (constraints checked by rule).
+    Those words are matched with their accents when the question has any ("về" is frame, "vé" is not)."""
+    accented = has_accents(question)
+    spell = (lambda w: w.lower()) if accented else (lambda w: fold(w).lower())
+    drop = {spell(w) for w in (*cues.QUESTION_WORDS, *cues.FRAME_TEXT.split())}
+    for a in agencies:
+        drop.update(spell(w) for w in re.findall(r"\w+", a))
+    words = syllables(DOCNUM_RE.sub(" 0 ", question))
+    kept = [fold(w) if spell(w) not in drop and not any(c.isdigit() for c in w) else None for w in words]
+    terms = [w for w in kept if w]
+    terms += [f"{a}_{b}" for a, b in pairwise(kept) if a and b]
+    return list(dict.fromkeys(terms))
 
-    return bool(units) and answers(signals(units))
+
+def term_signals(ctx: AnswerContext, terms: list[str], candidates: list[set[str]]) -> dict[str, float]:
+    """The refusal model's missing-term signals (search/answer/refusal.py ``term_signals``) of key ``terms``
+    against the token sets of the candidates read and against the whole index."""
+    from search.answer.refusal import term_signals as shares
+
+    if not terms:
+        return shares([], {}, {}, [])
+    lexical = ctx.snapshot.lexical
+    return shares(terms, lexical.idf(terms), lexical.df(terms), candidates)

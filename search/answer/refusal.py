@@ -1,6 +1,7 @@
 """Whether the best candidates answer the question at all: one logistic score over a few signals (best
 cosine, best key-term coverage, coverage of the best candidate, how far the best cosine stands above the rest,
-and whether the candidates are an agency's extracted tasks rather than passages), learned from labelled
+whether the candidates are an agency's extracted tasks rather than passages, and how much of the question's
+key-term weight no candidate holds, or no passage of the whole index: ``term_signals``), learned from labelled
 questions by ``bench/bench_refusal.py`` and shipped as ``refusal.json`` (weights, bias, the threshold read
 off the refusal curve, and what it was trained on). The question's explicit constraints (year, number,
 province, type …) are checked before this, by rule (search/answer/gate.py); this score decides the rest.
@@ -19,9 +20,11 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("refusal.json")
 SIGNALS = ("cosine", "coverage", "coverage_at_best", "cosine_gap", "tasks")
+# What the question asks about that nothing retrieved, or nothing indexed, speaks of (term_signals).
+TERM_SIGNALS = ("uncovered", "unseen")
 # The model's inputs: the signals, and the coverage and cosine of an agency's tasks on their own (tasks are
 # short and alike, so their cosines run high and their coverage says more).
-FEATURES = (*SIGNALS, "tasks_coverage", "tasks_cosine")
+FEATURES = (*SIGNALS, "tasks_coverage", "tasks_cosine", *TERM_SIGNALS)
 # The floors used when no model is shipped: semantically close, or covering the key terms.
 FALLBACK_COSINE = 0.873
 FALLBACK_COVERAGE = 0.35
@@ -44,6 +47,24 @@ def signals(units, tasks: bool = False) -> dict[str, float]:
         "coverage_at_best": best.cov,
         "cosine_gap": cosines[0] - sum(rest) / len(rest),
         "tasks": float(tasks),
+    }
+
+
+def term_signals(
+    terms: list[str], weights: dict[str, float], df: dict[str, int], candidates: list[set[str]]
+) -> dict[str, float]:
+    """How much of the question's key-term weight is missing: ``uncovered``, the share (by idf ``weights``)
+    of the key ``terms`` that none of the ``candidates`` (token sets of the passages or tasks read) holds;
+    ``unseen``, the share that no passage of the index holds at all (``df`` 0). Terms are the lexical index's
+    tokens (folded syllables and syllable bigrams), so a compound absent as a whole ("tiệm vàng" where
+    "tiệm" and "vàng" each occur) counts as missing through its bigram. No terms: nothing is missing."""
+    total = sum(weights.get(t, 0.0) for t in terms)
+    if total <= 0:
+        return dict.fromkeys(TERM_SIGNALS, 0.0)
+    held = set().union(*candidates) if candidates else set()
+    return {
+        "uncovered": sum(weights.get(t, 0.0) for t in terms if t not in held) / total,
+        "unseen": sum(weights.get(t, 0.0) for t in terms if not df.get(t, 0)) / total,
     }
 
 

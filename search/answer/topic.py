@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from chidao.lang.text import fold
+from chidao.lang.text import DOCNUM_RE, fold, nfc
 from chidao.records import Answer
 from search import cues
 from search.answer.citations import Citer, doc_label, header_span, quote
 from search.answer.context import AnswerContext
 from search.answer.gate import Gate
-from search.answer.passages import answerable, rank_units, select, topic_tokens, unit_tokens
-from search.answer.refusal import signals
+from search.answer.passages import key_terms, rank_units, select, term_signals, topic_tokens, unit_tokens
+from search.answer.refusal import answers, signals
 from search.intent import Intent
 
 NOT_FOUND = (
@@ -35,10 +35,12 @@ def answer_topic(ctx: AnswerContext, question: str, intent: Intent, filters=None
         return gate.refuse(intent.kind, list(dict.fromkeys(h.doc_id for h in hits)))
     hits = kept[:CANDIDATES]
     units = rank_units(ctx, question, hits, tokens)
-    sig = signals(units)
-    if not answerable(units):
+    terms = key_terms(question, intent.agencies)
+    read = [unit_tokens(f"{u.section} {u.text}") for u in units]
+    sig = signals(units) | term_signals(ctx, terms, read)
+    if not units or not answers(sig):
         answer = NOT_FOUND
-        missing = _missing_words(ctx, question, tokens, units)
+        missing = missing_words(ctx, question, terms, read)
         if missing:
             answer += f" Không đoạn văn bản nào nói đến: {', '.join(missing)}."
         return Answer(question=question, intent=intent.kind, found=False, answer=answer, signals=sig)
@@ -63,15 +65,35 @@ def answer_topic(ctx: AnswerContext, question: str, intent: Intent, filters=None
     )
 
 
-def _missing_words(ctx: AnswerContext, question: str, tokens: list[str], units) -> list[str]:
-    """The question's rarest words that none of the nearest passages contains (what the index lacks)."""
-    seen: set[str] = set()
-    for u in units[:8]:
-        seen.update(unit_tokens(f"{u.section} {u.text}"))
-    words = [t for t in tokens if "_" not in t and not t.startswith("#") and t not in seen]
-    if not words:
+def missing_words(ctx: AnswerContext, question: str, terms: list[str], read: list[set[str]]) -> list[str]:
+    """What the question asks about that none of the passages read holds (their token sets ``read``), as the
+    question writes it: its missing words, and runs of words side by side whose pairs are missing as a whole
+    ("vé máy bay" where "vé", "máy" and "bay" each occur); runs with a missing word first, then those with a
+    term the index never saw, then the heaviest (idf). At most three."""
+    held = set().union(*read) if read else set()
+    absent = {t for t in terms if t not in held}
+    if not absent:
         return []
-    idf = ctx.snapshot.lexical.idf(words)
-    words.sort(key=lambda t: -idf.get(t, 0.0))
-    originals = {fold(w): w for w in re.findall(r"\w+", question)}
-    return [originals.get(t, t) for t in words[:3]]
+    lexical = ctx.snapshot.lexical
+    idf, df = lexical.idf(sorted(absent)), lexical.df(sorted(absent))
+    words = re.findall(r"\w+", nfc(DOCNUM_RE.sub(" 0 ", question)))
+    keys = [fold(w).lower() for w in words]
+    runs: list[tuple[int, int, list[str]]] = []  # (first, last, missing terms) of each run of positions
+    for i, k in enumerate(keys):
+        # a pair counts when both its words occur (else the missing word says it)
+        edge = f"{keys[i - 1]}_{k}" if i else ""
+        edge = edge if edge in absent and keys[i - 1] not in absent and k not in absent else ""
+        missing = [t for t in (k, edge) if t in absent]
+        if runs and runs[-1][1] == i - 1 and (edge or (keys[i - 1] in absent and k in absent)):
+            runs[-1] = (runs[-1][0], i, runs[-1][2] + missing)
+        elif missing:
+            runs.append((i - 1 if edge else i, i, missing))
+    # runs with a missing word first, then those with a term the index never saw, then the heaviest
+    runs.sort(
+        key=lambda r: (
+            all("_" in t for t in r[2]),
+            all(df.get(t, 0) for t in r[2]),
+            -sum(idf.get(t, 0.0) for t in r[2]),
+        )
+    )
+    return list(dict.fromkeys(" ".join(words[a : b + 1]) for a, b, _ in runs))[:3]

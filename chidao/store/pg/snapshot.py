@@ -135,6 +135,11 @@ class PgLexical:
         n = len(self.ids)
         return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
 
+    def df(self, tokens: list[str]) -> dict[str, int]:
+        """How many passages hold each token (0 for a token the index never saw)."""
+        df = self._df(list(dict.fromkeys(tokens))) if tokens else {}
+        return {t: df.get(t, 0) for t in tokens}
+
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf of each token (tokens never seen get the idf of a one-passage token)."""
         df = self._df(list(dict.fromkeys(tokens))) if tokens else {}
