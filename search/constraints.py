@@ -168,13 +168,13 @@ def year_ok(doc_year: int | None, doc_date: str | None, folded_title: str, folde
     return near and re.search(rf"\bnam\s+{year}(?![\d\-–])", folded_text) is not None
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _fold_document(text: str) -> str:
     """A document's folded text, remembered: every question with a constraint reads the same candidates."""
     return fold(text)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _provinces_of_document(text: str) -> tuple[str, ...]:
     return tuple(find_provinces(text))
 

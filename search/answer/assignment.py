@@ -51,7 +51,7 @@ def _prefilter_assignments(snap, rows: list, tokens: list[str]) -> list:
     return sorted(rows, key=passage_score, reverse=True)[:MAX_ASSIGNMENT_PREFILTER]
 
 
-def _context_tokens(r) -> set[str]:
+def _context_tokens(r) -> frozenset[str]:
     """The lexical tokens of a task read with its section and its document's issuer and title."""
     return unit_tokens(" ".join(str(r[k] or "") for k in ("section", "task", "agency_text", "issuer", "title")))
 

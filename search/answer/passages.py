@@ -3,6 +3,7 @@ coverage and re-scored by the encoder against the question."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -70,8 +71,11 @@ def chunk_passages(text: str, start: int, end: int, section: str) -> list[str]:
     return [unit_passage(section, text[s:e]) for s, e in split_units(text, start, end) if citable(text[s:e])]
 
 
-def unit_tokens(text: str) -> set[str]:
-    return {t for t in query_tokens(text) if not t.startswith("=")}
+@functools.lru_cache(maxsize=32_768)
+def unit_tokens(text: str) -> frozenset[str]:
+    """A passage's lexical tokens, remembered: the same passages and tasks are scored for question after
+    question (an agency's tasks are read with their section, issuer and title for each question about it)."""
+    return frozenset(t for t in query_tokens(text) if not t.startswith("="))
 
 
 def topic_tokens(question: str, drop: set[str] | None = None) -> list[str]:
