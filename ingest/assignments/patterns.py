@@ -100,6 +100,14 @@ _COOP_WITH_RE = re.compile(
     r"(?:\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|\bchủ\s+trì\s*,?\s*cùng(?:\s+với)?|\bkết\s+hợp\s+(?:cùng\s+)?với)\s+",
     re.IGNORECASE,
 )
+# A heading that names whose duties follow: "Trách nhiệm của Sở Y tế", "Nhiệm vụ cụ thể của các sở, ngành:",
+# "Trách nhiệm thực hiện đối với UBND các huyện".
+# Matched on the folded text (accents stripped, lower case), so a text typed without accents reads the same.
+_DUTY_OF_RE = re.compile(
+    r"(?:(?:phan\s+cong\s+)?(?:trach\s+nhiem|nhiem\s+vu)(?:\s*,\s*(?:trach\s+nhiem|nhiem\s+vu|quyen\s+han))?"
+    r"(?:\s+(?:cu\s+the|chu\s+yeu|chinh|thuc\s+hien|duoc\s+giao))?|phan\s+cong\s+(?:cho|doi\s+voi))"
+    r"\s+(?:cua|doi\s+voi|cho)\s+"
+)
 # Field-style plans: "Cơ quan chủ trì: …", "Đơn vị phối hợp: …", "Thời gian thực hiện: …".
 _FIELD_RE = re.compile(
     r"^(?P<f>(?:cơ quan|đơn vị|bộ phận)\s+(?:chủ trì|phối hợp|thực hiện|tham mưu)|"

@@ -18,6 +18,7 @@ from ingest.assignments.patterns import (
     _ADVERBIAL_RE,
     _CLOSING_RE,
     _COURTESY_RE,
+    _DUTY_OF_RE,
     _NOT_AFTER_TRIGGER,
     _NOT_TASK_RE,
     _OPENER_RE,
@@ -157,11 +158,29 @@ class SubjectReader:
                 return sub
         lead = self._leading_at(pos, end) or self._locality_subject(pos, end)
         if lead is None:
-            return None
+            return self._duty_of(pos, end)
         sub = self._subject_from(lead, lead.start, end, strict)
         if sub is None:
             return None
         return self._handed_on(sub, lead.start, end)
+
+    def _duty_of(self, pos: int, end: int) -> Subject | None:
+        """A heading that names whose duties follow: "Trách nhiệm của Sở Y tế" (the items below are its
+        tasks), "Nhiệm vụ của UBND các huyện: chỉ đạo …" (the text after the colon is)."""
+        text = self.text
+        p = pos
+        while p < end and text[p] in ' \t\n"“(*':
+            p += 1
+        head = text[p : min(end, p + 80)]
+        folded = fold(head)
+        m = _DUTY_OF_RE.match(folded) if len(folded) == len(head) else None
+        if m is None:
+            return None
+        lead = self._leading_at(p + m.end(), end)
+        if lead is None:
+            return None
+        sub = self._subject_from(lead, p, end, strict=False)
+        return sub if sub is not None and (sub.bare or sub.colon) else None
 
     def _addressed_at(self, pos: int, end: int) -> Leading | None:
         """After "giao", "đề nghị", "đồng ý": an agency written in lower case or as its place.
