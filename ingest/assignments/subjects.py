@@ -49,6 +49,11 @@ _LOWER_HEAD_RE = re.compile(r"(sở|bộ)(?=\s+[A-ZĐÀ-Ỹ])")
 # A bare plural in lower case: "bộ, ngành, địa phương", "cơ quan, đơn vị".
 _PLURAL_WORD = r"(?:bộ|ngành|địa\s+phương|cơ\s+quan|đơn\s+vị|sở)"
 _LOWER_PLURAL_RE = re.compile(rf"{_PLURAL_WORD}(?:\s*,\s*{_PLURAL_WORD})+(?=\s+[a-zđà-ỹ])")
+# The courtesy a letter addresses its recipients with: "đề nghị Quý Sở …", "Quý cơ quan", "quý Bộ".
+_HONORIFIC_RE = re.compile(
+    r"[Qq]u[ýí]\s+(?:Bộ|Sở|Cục|Tổng\s+cục|Ban|Văn\s+phòng|Ủy\s+ban|Uỷ\s+ban|UBND|[Cc]ơ\s+quan|[Đđ]ơn\s+vị|"
+    r"[Đđ]ịa\s+phương|Ngân\s+hàng|Viện|Trường|Hội|Công\s+ty|Tập\s+đoàn)(?![\wà-ỹ])"
+)
 # A province or city named as the addressee: "tỉnh Thừa Thiên Huế", "thành phố Cần Thơ".
 _UPPER = r"[A-ZĐÀ-Ỹ][\wà-ỹ]*"
 _PLACE_RE = re.compile(rf"(?:tỉnh|thành\s+phố)\s+{_UPPER}(?:[ \t]+{_UPPER}){{0,3}}")
@@ -192,6 +197,11 @@ class SubjectReader:
         p = pos
         while p < end and text[p] in " \t\n":
             p += 1
+        m = _HONORIFIC_RE.match(text, p, end)
+        if m:
+            # "Quý Sở": the agencies the letter is sent to (the emitter puts them in its place)
+            printed = m.group(0)
+            return Leading(start=p, end=m.end(), names=[(printed, "Quý " + printed.split(None, 1)[1])], kinds=["group"])
         m = _LOWER_HEAD_RE.match(text, p, end)
         if m:
             patched = text[:p] + m.group(1).capitalize() + text[m.end(1) : end]
