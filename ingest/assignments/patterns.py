@@ -88,10 +88,19 @@ _AIMS_RE = re.compile(
 _PREAMBLE_RE = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|xet to trinh|theo to trinh)\b")
 _SKIP_RE = re.compile(r"^(?:noi nhan|thua lenh|luu\s*:|\*?\s*luu y)\b")
 # Adverbials a predicate may open with before "chủ trì"/"phối hợp".
+# The competence a subject acts within: "theo chức năng, nhiệm vụ, thẩm quyền được giao", "trong phạm vi chức
+# năng, nhiệm vụ, quyền hạn của mình", "căn cứ chức năng quản lý".
+_COMPETENCE = r"(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực|phạm vi|trách nhiệm)(?:\s+quản lý)?"
+_COMPETENCE_PHRASE = (
+    r"(?:theo|căn cứ(?:\s+vào)?|trong phạm vi|thuộc phạm vi|trên cơ sở)\s+(?:(?:đúng|các)\s+)?"
+    rf"{_COMPETENCE}(?:\s*(?:,|và)\s*{_COMPETENCE})*"
+    r"(?:\s+(?:được\s+giao|được\s+phân\s+công|của\s+mình|của\s+đơn\s+vị|của\s+từng\s+cơ\s+quan|"
+    r"theo\s+quy\s+định|quy\s+định))*"
+)
 _ADVERBIAL_RE = re.compile(
-    r"^(?:(?:tiếp tục|khẩn trương|chủ động|theo chức năng(?:,\s*nhiệm vụ)?(?:,\s*quyền hạn)?(?: được giao)?"
-    r"|căn cứ chức năng(?:,\s*nhiệm vụ)?(?: được giao)?|theo thẩm quyền|trong phạm vi[^,]{0,60}|là đầu mối"
-    r"|là cơ quan|có trách nhiệm|thực hiện vai trò[^,;]{0,80}?)[,\s]*)+",
+    rf"^(?:(?:{_COMPETENCE_PHRASE}|tiếp tục|khẩn trương|chủ động|theo chức năng(?:,\s*nhiệm vụ)?(?:,\s*quyền hạn)?"
+    r"(?: được giao)?|căn cứ chức năng(?:,\s*nhiệm vụ)?(?: được giao)?|theo thẩm quyền|trong phạm vi[^,]{0,60}"
+    r"|là đầu mối|là cơ quan|có trách nhiệm|thực hiện vai trò[^,;]{0,80}?)[,\s]*)+",
     re.IGNORECASE,
 )
 _CHAIR_RE = re.compile(r"^(?:tiếp tục\s+)?chủ\s+trì\b", re.IGNORECASE)
