@@ -295,3 +295,139 @@ def test_a_reports_own_formula_is_no_task(canon):
         "1. Đã rà soát 12 trung tâm y tế, nhu cầu bổ sung 45 thiết bị.\n"
     )
     assert extract(raw, canon)[1] == []
+
+
+# ---------------------------------------------------------------- headings that name whose duties follow
+
+
+_PLAN_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH PHÚ THỌ\nSố: 27/KH-UBND\n\nKẾ HOẠCH\nPhòng, chống bệnh dại trên đàn chó năm 2016\n\n"
+    "II. TỔ CHỨC THỰC HIỆN\n\n"
+)
+
+
+def test_heading_trach_nhiem_cua_agency_hands_its_items_down(canon):
+    raw = _PLAN_HEAD + (
+        "1. Trách nhiệm của Sở Nông nghiệp và Phát triển nông thôn\n\n"
+        "- Chủ trì tổ chức tiêm phòng vắc xin dại cho đàn chó nuôi tại các hộ gia đình.\n\n"
+        "- Hướng dẫn các xã thống kê số chó nuôi, lập sổ theo dõi.\n\n"
+        "2. Nhiệm vụ của UBND các huyện, thành phố: chỉ đạo UBND các xã xử lý chó thả rông trên đường.\n"
+    )
+    _, found = extract(raw, canon)
+    sno = task_of(found, "Sở Nông nghiệp và Phát triển nông thôn")
+    assert sorted((a.role, flat(a.task)) for a in sno) == [
+        ("chủ trì", "Chủ trì tổ chức tiêm phòng vắc xin dại cho đàn chó nuôi tại các hộ gia đình"),
+        ("giao", "Hướng dẫn các xã thống kê số chó nuôi, lập sổ theo dõi"),
+    ]
+    districts = only(found, "Ủy ban nhân dân các huyện, thành phố")
+    assert districts.role == "giao" and flat(districts.task) == "chỉ đạo UBND các xã xử lý chó thả rông trên đường"
+
+
+def test_heading_trach_nhiem_cua_without_accents(canon):
+    raw = (
+        "KE HOACH\nPhong chong benh dai nam 2016\n\nII. TO CHUC THUC HIEN\n\n"
+        "1. Trach nhiem cua So Tai chinh\n\n- Bo tri kinh phi mua vac xin theo du toan duoc duyet.\n"
+    )
+    _, found = extract(raw, canon)
+    a = only(found, "Sở Tài chính")
+    assert a.role == "giao" and flat(a.task) == "Bo tri kinh phi mua vac xin theo du toan duoc duyet"
+
+
+def test_a_duty_heading_of_a_review_names_no_one(canon):
+    # "Nhiệm vụ của năm 2016 …" names no agency: nothing is handed down
+    raw = _PLAN_HEAD + "1. Nhiệm vụ của năm 2016\n\n- Tiêm phòng cho ít nhất 80% tổng đàn chó nuôi.\n"
+    assert extract(raw, canon)[1] == []
+
+
+# ---------------------------------------------------------------- letters: "Quý Sở"
+
+
+def test_quy_so_in_a_letter_is_its_recipient(canon):
+    raw = (
+        "SỞ TÀI CHÍNH\nSố: 88/STC-HCSN\nV/v bổ sung kinh phí mua sắm\n\n"
+        "Kính gửi: Sở Văn hóa, Thể thao và Du lịch\n\n"
+        "Sở Tài chính nhận được văn bản số 31/SVHTTDL-KHTC của Sở Văn hóa, Thể thao và Du lịch về việc bổ sung kinh "
+        "phí mua sắm trang phục biểu diễn. Sau khi xem xét, Sở Tài chính đề nghị Quý Sở lập lại dự toán chi tiết, "
+        "gửi Sở Tài chính trước ngày 15/9/2017 để tổng hợp.\n"
+    )
+    _, found = extract(raw, canon)
+    assert [a.agency for a in found] == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert found[0].role == "giao" and "lập lại dự toán chi tiết" in found[0].task
+    assert found[0].deadline == "trước ngày 15/9/2017"
+
+
+def test_quy_co_quan_without_recipients_names_no_one(canon):
+    raw = (
+        "Để có cơ sở tổng hợp báo cáo Ủy ban nhân dân tỉnh, Sở Nội vụ đề nghị Quý cơ quan cung cấp danh sách "
+        "cán bộ đi học tập trung năm 2018 theo mẫu gửi kèm.\n"
+    )
+    found = extract(raw, canon)[1]
+    assert all(not a.agency.lower().startswith("quý") for a in found)
+
+
+# ---------------------------------------------------------------- the competence a subject acts within
+
+
+def test_subject_with_competence_phrase_after_a_long_opener(canon):
+    raw = (
+        "4. Để nâng cao chất lượng quản lý nhà nước về khoáng sản, tăng cường kiểm tra hoạt động khai thác, "
+        "các sở, ngành, UBND các huyện theo chức năng, nhiệm vụ, thẩm quyền quy định triển khai những nội dung "
+        "sau:\n\na) Rà soát giấy phép khai thác khoáng sản đã cấp trên địa bàn.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Các sở, ngành", "Ủy ban nhân dân các huyện"):
+        tasks = [flat(a.task) for a in task_of(found, agency)]
+        assert "Rà soát giấy phép khai thác khoáng sản đã cấp trên địa bàn" in tasks, (agency, tasks)
+
+
+def test_competence_phrase_in_pham_vi_before_phoi_hop(canon):
+    raw = (
+        "3. Sở Tư pháp, trong phạm vi chức năng, nhiệm vụ, quyền hạn của mình, chủ động phối hợp với Sở Nội vụ "
+        "rà soát văn bản quy phạm pháp luật về tổ chức bộ máy.\n"
+    )
+    _, found = extract(raw, canon)
+    lead = only(found, "Sở Tư pháp")
+    assert lead.role == "chủ trì" and "rà soát văn bản quy phạm pháp luật" in lead.task
+    assert only(found, "Sở Nội vụ").role == "phối hợp"
+
+
+# ---------------------------------------------------------------- lines of a PDF text layer
+
+
+def test_issuing_authority_line_hands_nothing_down(canon):
+    raw = (
+        "ỦY BAN NHÂN DÂN TỈNH KON TUM\nQUYẾT ĐỊNH\n"
+        "Về việc ban hành Quy chế phối hợp quản lý nhà nước đối với cụm công nghiệp\n"
+        "trên địa bàn tỉnh Kon Tum giai đoạn 2012 - 2015.\n"
+        "_______________\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân ngày 26 tháng 11 năm 2003;\n"
+        "Xét đề nghị của Giám đốc Sở Công Thương,\n"
+        "QUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp quản lý cụm công nghiệp.\n"
+        "Điều 2. Giám đốc Sở Công Thương chịu trách nhiệm thi hành Quyết định này./.\n"
+    )
+    _, found = extract(raw, canon)
+    assert not task_of(found, "Ủy ban nhân dân tỉnh")
+    assert all(not a.task.startswith(("Căn cứ", "Xét")) for a in found)
+    assert only(found, "Sở Công Thương").task.endswith("chịu trách nhiệm thi hành Quyết định này")
+
+
+def test_agency_heading_line_then_its_task_on_the_next_line(canon):
+    raw = (
+        "KẾ HOẠCH\nBảo đảm an ninh trật tự dịp Tết Nguyên đán Bính Thân năm 2016 trên địa bàn toàn tỉnh và các "
+        "huyện biên giới\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Công an tỉnh\n"
+        "Chỉ đạo lực lượng cảnh sát giao thông tăng cường tuần tra trên các tuyến quốc lộ.\n"
+        "2. Bộ Chỉ huy Quân sự tỉnh\n"
+        "Phối hợp với Công an tỉnh bảo vệ an toàn các mục tiêu trọng điểm.\n"
+    )
+    _, found = extract(raw, canon)
+    police = [a for a in task_of(found, "Công an tỉnh") if a.role != "phối hợp"]
+    assert [flat(a.task) for a in police] == [
+        "Chỉ đạo lực lượng cảnh sát giao thông tăng cường tuần tra trên các tuyến quốc lộ"
+    ]
+    army = only(found, "Bộ Chỉ huy Quân sự tỉnh")
+    assert flat(army.task) == "Phối hợp với Công an tỉnh bảo vệ an toàn các mục tiêu trọng điểm"
+    assert not any("Chỉ đạo" in a.agency for a in found)

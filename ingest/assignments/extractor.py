@@ -37,6 +37,12 @@ from ingest.assignments.subjects import SubjectReader
 from ingest.assignments.tables import table_assignments
 from ingest.structure import short_form
 
+# The titles an issuing authority's line opens with, folded.
+_AUTHORITY_RE = re.compile(
+    r"(?:chu tich|bo truong|thu tuong|giam doc|thong doc|tong cuc truong|cuc truong|chanh an|vien truong|tong giam doc|"
+    r"uy ban nhan dan|ubnd|hoi dong nhan dan|chinh phu)\b"
+)
+
 
 class Extractor:
     """Reads the body blocks of one directive in order and collects its assignments."""
@@ -257,6 +263,8 @@ class Extractor:
         """One clause with a subject: its task, the frame it hands down, or the intro it opens."""
         text = self.text
         ts, te = self._task_span(sub, seg_end)
+        if first and sub.bare and self._is_authority_line(unit):
+            return  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" above "Căn cứ …": who issues the decision, not whose tasks follow
         if first:
             unit.frame = Frame(sub.lead.names, sub.role, handed=sub.trigger)
             if _TOPIC_RE.match(text[unit.start : sub.seg_start]):
@@ -281,6 +289,15 @@ class Extractor:
         if te - ts < _MIN_TASK_CHARS or not re.search(r"\w", text[ts:te]):
             return
         self.emitter.emit(unit, sub.lead.names, ts, te, sub.role)
+
+    def _is_authority_line(self, unit: Unit) -> bool:
+        """An unlabelled line in capitals naming the issuing authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
+        "BỘ TRƯỞNG BỘ Y TẾ", "THỦ TƯỚNG CHÍNH PHỦ")."""
+        body = self.text[unit.start : unit.end].strip(" *:")
+        letters = [c for c in body if c.isalpha()]
+        if unit.block.label or not letters or any(c.islower() for c in letters):
+            return False
+        return _AUTHORITY_RE.match(fold(body)) is not None
 
     def _opens_with_verb(self, s: int, e: int) -> bool:
         """ "Tổ chức đánh giá …", "Chủ động xây dựng …": the block starts with a verb (an order)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, predicate_at, tokenize
+from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
 from chidao.lang.text import fold
 from ingest.assignments.clauses import (
     _LOCALITY_SUBJECT_RE,
@@ -122,9 +122,38 @@ class SubjectReader:
             return Subject(lead, q, seg_start, _role_of(text[q:end]))
         if text[p] == "(":
             return None
+        if "\n" in text[lead.end : p] and text[p].isupper() and self._verb_after_break(p, end):
+            # "1. Công an tỉnh" / "Chỉ đạo lực lượng …": a heading line that names the agency, its task on the next
+            return Subject(lead, p, seg_start, _role_of(text[p:end]), colon=True)
         if not self._predicate_ok(p, end, strict):
             return None
         return Subject(lead, p, seg_start, _role_of(text[p:end]))
+
+    def _cut_at_verb_line(self, lead: Leading, p: int, end: int) -> Leading:
+        """A name read across a line break into a capitalised verb ("Công an tỉnh" / "Chỉ đạo lực lượng …")
+        ends at the break."""
+        text = self.text
+        for nl in (m.start() for m in re.finditer(r"\n", text[p : lead.end])):
+            q = p + nl
+            if text[p:q].rstrip()[-1:] in (":", ",", ";"):
+                continue  # "Bộ trưởng các Bộ:" / "Xây dựng, Ngoại giao, …": the list goes on
+            nxt = q + 1
+            while nxt < lead.end and text[nxt] in " \t\n":
+                nxt += 1
+            if text[nxt : nxt + 1].isupper() and self._verb_after_break(nxt, end):
+                cut = self.canon.parse_leading(text[:q], p)
+                if cut is not None and cut.start == p:
+                    return cut
+        return lead
+
+    def _verb_after_break(self, p: int, end: int) -> bool:
+        """A line that opens with a capitalised verb of an order ("Chỉ đạo …", "Tổ chức …", "Phối hợp …")."""
+        toks = _tok_after(self.text, p, min(end, p + 120))
+        if not toks or not toks[0].word:
+            return False
+        lowered = [Token(toks[0].text.lower(), toks[0].key, 0, 0, True), *toks[1:]]
+        pred = predicate_at(lowered, 0)
+        return pred is not None and pred not in WEAK_PREDICATES
 
     def _leading_at(self, pos: int, end: int) -> Leading | None:
         p = pos
@@ -138,6 +167,7 @@ class SubjectReader:
         lead = self.canon.parse_leading(self.text[:end], p)
         if lead is None or lead.start != p:
             return None
+        lead = self._cut_at_verb_line(lead, p, end)
         if _CLOSING_RE.match(self.text, lead.end, end):
             # the closing article names every addressee: "…, các tổ chức, cá nhân có liên quan chịu
             # trách nhiệm thi hành Quyết định này"
