@@ -431,3 +431,30 @@ def test_agency_heading_line_then_its_task_on_the_next_line(canon):
     army = only(found, "Bộ Chỉ huy Quân sự tỉnh")
     assert flat(army.task) == "Phối hợp với Công an tỉnh bảo vệ an toàn các mục tiêu trọng điểm"
     assert not any("Chỉ đạo" in a.agency for a in found)
+
+
+# ---------------------------------------------------------------- "giao trách nhiệm cho", approvals that hand on
+
+
+def test_giao_trach_nhiem_cho_and_giao_nhiem_vu_cho(canon):
+    raw = (
+        "1. UBND tỉnh giao trách nhiệm cho Sở Giao thông vận tải kiểm tra, gia cố các cầu yếu trên đường tỉnh.\n\n"
+        "2. Chủ tịch UBND tỉnh giao nhiệm vụ cho Sở Nội vụ xây dựng đề án vị trí việc làm trong quý IV/2019.\n\n"
+        "3. Uy ban nhan dan tinh giao trach nhiem cho So Tai chinh bo tri kinh phi sua chua truong hoc.\n"
+    )
+    _, found = extract(raw, canon)
+    assert sorted(a.agency for a in found) == ["Sở Giao thông vận tải", "Sở Nội vụ", "Sở Tài chính"]
+    assert all(a.role == "giao" for a in found)
+    assert "kiểm tra, gia cố các cầu yếu" in only(found, "Sở Giao thông vận tải").task
+    assert only(found, "Sở Nội vụ").deadline == "trong quý IV/2019"
+    assert "bo tri kinh phi sua chua truong hoc" in only(found, "Sở Tài chính").task
+
+
+def test_speaker_approves_then_hands_on_with_giao(canon):
+    raw = (
+        "2. Về đề xuất mở rộng bãi đỗ xe khu du lịch, Chủ tịch UBND tỉnh thống nhất chủ trương, giao Sở Xây dựng "
+        "hướng dẫn chủ đầu tư lập hồ sơ điều chỉnh quy hoạch.\n"
+    )
+    _, found = extract(raw, canon)
+    assert [a.agency for a in found] == ["Sở Xây dựng"]  # the speaker who approves is no assignee
+    assert found[0].role == "giao" and "hướng dẫn chủ đầu tư lập hồ sơ" in found[0].task

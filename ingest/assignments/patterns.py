@@ -7,7 +7,7 @@ import re
 # Connectives that hand a task to the agencies after them.
 _TRIGGER_RE = re.compile(
     r"(?:(?<=^)|(?<=[\s(:;,\"“]))(?:trân trọng\s+)?"
-    r"(?P<w>giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
+    r"(?P<w>giao (?:trách nhiệm|trach nhiem|nhiệm vụ|nhiem vu)(?: cho)?|phân công (?:trách nhiệm|nhiệm vụ)(?: cho)?|giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
     r"đồng ý (?:để|cho)|đồng ý|chấp thuận (?:để|cho)|cho phép|thống nhất (?:để|cho))\s+",
     re.IGNORECASE,
 )
@@ -26,6 +26,9 @@ _NOT_TASK_RE = re.compile(
     r"^(?:xin\s+|trân trọng\s+)?(?:(?:thông báo(?!\s+(?:cho|đến|tới|rộng\s+rãi|công\s+khai)\b)|cảm ơn|kết luận|"
     r"có ý kiến(?:\s+chỉ\s+đạo)?(?=\s*(?:như\s+sau|:|\.|$))|ghi nhận|biểu dương|đánh giá cao|"
     r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo|nhận được)\b|"
+    # the speaker's approval, after which the clause hands the work on: "thống nhất chủ trương, giao Sở X …"
+    r"(?:thống nhất|đồng ý|nhất trí|chấp thuận)\s+(?:với\s+)?(?:chủ trương|đề xuất|đề nghị|nội dung|phương án|"
+    r"ý kiến|kiến nghị|báo cáo)\b|"
     r"(?:báo\s+cáo|hướng\s+dẫn)\b[^.;:]{0,200}\bnhư\s+sau\s*:)"  # the speaker's own report: "… báo cáo … như sau:"
 )
 # The predicate of a decision's closing article: "… chịu trách nhiệm thi hành Quyết định này".
@@ -127,7 +130,7 @@ _FIELD_RE = re.compile(
 
 _DATE = r"\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
 _MONTH = r"(?:\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+năm\s+\d{4}|\d{1,2})"
-_QUARTER = r"(?:I{1,3}|IV|[1-4])(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?"
+_QUARTER = r"(?:IV|I{1,3}|[1-4])(?![\w])(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?"
 _DEADLINE_RE = re.compile(
     rf"(?:(?:hoàn thành|xong|chậm nhất|muộn nhất)\s+)?"
     rf"(?:"

@@ -275,7 +275,7 @@ class SubjectReader:
             sub2 = self._trigger_subject(m, seg_start, end)
             if sub2 is not None:
                 return sub2
-            if m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
+            if m.group("w").lower().startswith(("yêu cầu", "đề nghị", "giao", "phân công")):
                 return None  # "Chủ tịch UBND tỉnh yêu cầu <what cannot be read>": the speaker is not the assignee
         return sub
 
