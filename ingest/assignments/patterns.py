@@ -7,7 +7,8 @@ import re
 # Connectives that hand a task to the agencies after them.
 _TRIGGER_RE = re.compile(
     r"(?:(?<=^)|(?<=[\s(:;,\"“]))(?:trân trọng\s+)?"
-    r"(?P<w>giao (?:trách nhiệm|trach nhiem|nhiệm vụ|nhiem vu)(?: cho)?|phân công (?:trách nhiệm|nhiệm vụ)(?: cho)?|giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
+    r"(?P<w>giao (?:trách nhiệm|trach nhiem|nhiệm vụ|nhiem vu)(?: cho)?|phân công (?:trách nhiệm|nhiệm vụ)(?: cho)?|"
+    r"giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
     r"đồng ý (?:để|cho)|đồng ý|chấp thuận (?:để|cho)|cho phép|thống nhất (?:để|cho))\s+",
     re.IGNORECASE,
 )
