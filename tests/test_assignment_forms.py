@@ -458,3 +458,16 @@ def test_speaker_approves_then_hands_on_with_giao(canon):
     _, found = extract(raw, canon)
     assert [a.agency for a in found] == ["Sở Xây dựng"]  # the speaker who approves is no assignee
     assert found[0].role == "giao" and "hướng dẫn chủ đầu tư lập hồ sơ" in found[0].task
+
+
+def test_subject_comma_competence_comma_verb(canon):
+    raw = (
+        "5. Chủ đầu tư, trong phạm vi, trách nhiệm của mình, nỗ lực đẩy nhanh tiến độ, hoàn thành gói thầu "
+        "trước ngày 31/12/2021.\n\n"
+        "6. Sở Y tế, theo chức năng, nhiệm vụ được giao, cân đối nguồn vắc xin cho các huyện miền núi.\n"
+    )
+    _, found = extract(raw, canon)
+    builder = only(found, "Chủ đầu tư")
+    assert builder.role == "giao" and "nỗ lực đẩy nhanh tiến độ" in builder.task
+    assert builder.deadline == "trước ngày 31/12/2021"
+    assert "cân đối nguồn vắc xin" in only(found, "Sở Y tế").task

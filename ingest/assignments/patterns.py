@@ -102,7 +102,8 @@ _COMPETENCE_PHRASE = (
     r"theo\s+quy\s+định|quy\s+định))*"
 )
 _ADVERBIAL_RE = re.compile(
-    rf"^(?:(?:{_COMPETENCE_PHRASE}|tiếp tục|khẩn trương|chủ động|theo chức năng(?:,\s*nhiệm vụ)?(?:,\s*quyền hạn)?"
+    rf"^(?:(?:{_COMPETENCE_PHRASE}|{_COMPETENCE}(?:\s*,\s*{_COMPETENCE})*\s+(?:của\s+mình|được\s+giao)"
+    r"|tiếp tục|khẩn trương|chủ động|theo chức năng(?:,\s*nhiệm vụ)?(?:,\s*quyền hạn)?"
     r"(?: được giao)?|căn cứ chức năng(?:,\s*nhiệm vụ)?(?: được giao)?|theo thẩm quyền|trong phạm vi[^,]{0,60}"
     r"|là đầu mối|là cơ quan|có trách nhiệm|thực hiện vai trò[^,;]{0,80}?)[,\s]*)+",
     re.IGNORECASE,
