@@ -41,6 +41,30 @@ def test_glued_syllables_are_split_by_syllable_shape():
         assert split_glued(word) == [word]
 
 
+def test_abbreviation_or_one_letter_syllable_glued_to_the_next_word():
+    assert split_glued("UBNDtỉnh") == ["UBND", "tỉnh"]
+    assert split_glued("HĐNDcác") == ["HĐND", "các"]
+    assert split_glued("SởY") == ["Sở", "Y"]
+    for word in ("TTg", "BYT", "UBNDs", "VNPTnet", "iPhone", "HàN"):
+        assert split_glued(word) == [word]
+    # the number glued to a glued word: "trướcngày30/6"
+    assert deglue("hoàn thành trướcngày30/6/2019").text == "hoàn thành trước ngày 30/6/2019"
+
+
+def test_agencies_glued_to_the_words_around_them(canon):
+    raw = (
+        "III. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. UBNDcác huyện, thành phố phốihợp với SởY tế kiểm tra an toàn thực phẩm tại các bếp ăn tập thể, "
+        "hoàn thành trướcngày30/6/2019.\n"
+    )
+    text, found = extract(raw, canon)
+    lead = only(found, "Ủy ban nhân dân các huyện, thành phố")
+    assert lead.role == "chủ trì" and lead.agency_text == "UBND các huyện, thành phố"
+    assert only(found, "Sở Y tế").role == "phối hợp"
+    assert lead.deadline is not None and "30/6/2019" in lead.deadline
+    assert text[lead.start : lead.end] == lead.task
+
+
 def test_deglue_maps_every_offset_back():
     raw = "ngày25 tháng 4 năm2007, Uỷ ban nhân dântỉnh đềnghị"
     view = deglue(raw)
