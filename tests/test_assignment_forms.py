@@ -495,3 +495,38 @@ def test_subject_comma_competence_comma_verb(canon):
     assert builder.role == "giao" and "nỗ lực đẩy nhanh tiến độ" in builder.task
     assert builder.deadline == "trước ngày 31/12/2021"
     assert "cân đối nguồn vắc xin" in only(found, "Sở Y tế").task
+
+
+# ---------------------------------------------------------------- an opening that promises tasks, then named items
+
+
+def test_opening_promising_tasks_hands_the_unnamed_items_before_a_named_one(canon):
+    raw = (
+        "ỦY BAN NHÂN DÂN TỈNH THÁI BÌNH\nSố: 09/2006/CT-UBND\n\nCHỈ THỊ\nVề tăng cường quản lý chợ nông thôn\n\n"
+        "Để chấn chỉnh công tác quản lý chợ trên địa bàn tỉnh, UBND tỉnh yêu cầu các Sở, Ban, Ngành, UBND các "
+        "huyện, thành phố thực hiện tốt một số việc sau đây:\n\n"
+        "1. Rà soát mạng lưới chợ nông thôn, đề xuất các chợ cần cải tạo, nâng cấp.\n\n"
+        "2. Tăng cường kiểm tra vệ sinh môi trường tại các chợ.\n\n"
+        "3. Giao Sở Công Thương chủ trì hướng dẫn, đôn đốc việc thực hiện Chỉ thị này.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Các Sở, Ban, Ngành", "Ủy ban nhân dân các huyện, thành phố"):
+        tasks = sorted(flat(a.task) for a in task_of(found, agency))
+        assert tasks == [
+            "Rà soát mạng lưới chợ nông thôn, đề xuất các chợ cần cải tạo, nâng cấp",
+            "Tăng cường kiểm tra vệ sinh môi trường tại các chợ",
+        ], (agency, tasks)
+    own = only(found, "Sở Công Thương")
+    assert own.role == "chủ trì" and "đôn đốc việc thực hiện Chỉ thị này" in own.task
+
+
+def test_opening_without_a_promise_keeps_named_items_only(canon):
+    # no "các việc sau": the numbered paragraphs are not handed to the agencies the opening names
+    raw = (
+        "CHỈ THỊ\nVề tăng cường quản lý chợ nông thôn\n\n"
+        "Thời gian qua, UBND tỉnh đã yêu cầu các Sở, Ban, Ngành quan tâm quản lý chợ, song kết quả còn hạn chế:\n\n"
+        "1. Nhiều chợ xuống cấp, mất vệ sinh.\n\n"
+        "2. Giao Sở Công Thương chủ trì hướng dẫn, đôn đốc việc thực hiện Chỉ thị này.\n"
+    )
+    _, found = extract(raw, canon)
+    assert [a.agency for a in found] == ["Sở Công Thương"]

@@ -37,6 +37,12 @@ from ingest.assignments.subjects import SubjectReader
 from ingest.assignments.tables import table_assignments
 from ingest.structure import short_form
 
+# An opening's promise of the tasks below: "(thực hiện tốt) các nhiệm vụ, giải pháp sau:", "một số việc sau đây:".
+_PROMISE_RE = re.compile(
+    r"\b(?:các|những|một\s+số)\s+(?:nhiệm\s+vụ|việc|công\s+việc|giải\s+pháp|biện\s+pháp|nội\s+dung)"
+    r"[^.;:]{0,60}?\b(?:sau(?:\s+đây)?|như\s+sau)\s*:\s*\**\s*$",
+    re.IGNORECASE,
+)
 # The titles an issuing authority's line opens with, folded.
 _AUTHORITY_RE = re.compile(
     r"(?:chu tich|bo truong|thu tuong|giam doc|thong doc|tong cuc truong|cuc truong|chanh an|vien truong|tong giam doc|"
@@ -73,6 +79,15 @@ class Extractor:
         if opening_at is not None and not any(u.tasks for u in units[opening_at + 1 :]):
             # nothing after an opening that addresses agencies names its own: the sections are theirs
             units, _ = self._read(use_opening=True)
+        elif opening_at is not None and _PROMISE_RE.search(self.text, units[opening_at].start, units[opening_at].end):
+            # "… yêu cầu X thực hiện tốt một số việc sau:": the items right after it that name nobody are X's,
+            # up to the first item that names its own agencies
+            k = opening_at + 1
+            while k < len(units) and not units[k].tasks:
+                k += 1
+            if k > opening_at + 1:
+                handed, _ = self._read(use_opening=True)
+                units = [*units[: opening_at + 1], *handed[opening_at + 1 : k], *units[k:]]
         elif not any(u.tasks for u in units) and (recipients := self.emitter.recipients):
             # a letter whose numbered orders name nobody: they are for the agencies it is sent to
             units, _ = self._read(use_opening=False, preset=Frame(recipients, "giao", handed=True, verb_first=True))
