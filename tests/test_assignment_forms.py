@@ -530,3 +530,35 @@ def test_opening_without_a_promise_keeps_named_items_only(canon):
     )
     _, found = extract(raw, canon)
     assert [a.agency for a in found] == ["Sở Công Thương"]
+
+
+# ---------------------------------------------------------------- a task table without a number column
+
+
+def test_table_without_a_number_column(canon):
+    raw = (
+        "KẾ HOẠCH\n\nIII. PHÂN CÔNG NHIỆM VỤ\n\n"
+        "| Nhiệm vụ | Chủ trì | Phối hợp | Thời gian |\n"
+        "|---|---|---|---|\n"
+        "| Lập danh mục di tích cần tu bổ khẩn cấp | Sở Văn hóa, Thể thao và Du lịch | UBND các huyện | Quý II/2018 |\n"
+        "| Bố trí vốn tu bổ di tích từ ngân sách tỉnh | Sở Tài chính | | Hằng năm |\n\n"
+        "Trên đây là Kế hoạch tu bổ di tích năm 2018 của tỉnh.\n"
+    )
+    _text, found = extract(raw, canon)
+    listing = sorted((a.agency, a.role, a.deadline) for a in found if a.task.startswith("Lập danh mục di tích"))
+    assert listing == [
+        ("Sở Văn hóa, Thể thao và Du lịch", "chủ trì", "Quý II/2018"),
+        ("Ủy ban nhân dân các huyện", "phối hợp", "Quý II/2018"),
+    ]
+    funds = [(a.agency, a.role) for a in found if a.task.startswith("Bố trí vốn tu bổ")]
+    assert funds == [("Sở Tài chính", "chủ trì")]
+    assert not any(a.task.startswith(("Nhiệm vụ", "Trên đây")) for a in found)
+
+
+def test_table_without_a_number_column_unaccented(canon):
+    raw = (
+        "KE HOACH\n\n| Noi dung | Co quan chu tri | Thoi gian |\n|---|---|---|\n"
+        "| Kiem tra an toan ve sinh thuc pham | So Y te | Thang 4/2018 |\n"
+    )
+    _text, found = extract(raw, canon)
+    assert [(a.agency, a.role, a.deadline) for a in found] == [("Sở Y tế", "chủ trì", "Thang 4/2018")]

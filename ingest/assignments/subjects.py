@@ -122,7 +122,8 @@ class SubjectReader:
             return Subject(lead, q, seg_start, _role_of(text[q:end]))
         if text[p] == "(":
             return None
-        if "\n" in text[lead.end : p] and text[p].isupper() and self._verb_after_break(p, end):
+        one_line = "\n" not in text[lead.start : lead.end]
+        if one_line and "\n" in text[lead.end : p] and text[p].isupper() and self._verb_after_break(p, end):
             # "1. Công an tỉnh" / "Chỉ đạo lực lượng …": a heading line that names the agency, its task on the next
             return Subject(lead, p, seg_start, _role_of(text[p:end]), colon=True)
         if not self._predicate_ok(p, end, strict):
