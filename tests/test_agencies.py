@@ -212,3 +212,16 @@ def test_deployment_file_with_unknown_section_is_an_error(tmp_path) -> None:
     bad.write_text('[bi_danh]\n"X" = "Y"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="bi_danh"):
         load_table(bad)
+
+
+def test_capitalised_group_nouns_of_older_texts_stay_one_group(canon):
+    # "các Sở, Ban, Ngành" (capitals, as texts of the 2000s write it) is one group, and the list goes on after it
+    lead = canon.parse_leading("các Sở, Ban, Ngành, UBND các huyện, thị xã thực hiện tốt các việc sau", 0)
+    assert lead is not None
+    assert [c for _, c in lead.names] == ["Các Sở, Ban, Ngành", "Ủy ban nhân dân các huyện, thị xã"]
+    lead = canon.parse_leading("Các Sở, Ban, Ngành tỉnh và UBND các huyện thực hiện", 0)
+    assert lead is not None
+    assert [c for _, c in lead.names] == ["Các Sở, Ban, Ngành tỉnh", "Ủy ban nhân dân các huyện"]
+    # a capitalised "Ban" followed by its name is an agency of its own
+    lead = canon.parse_leading("các Sở, Ban Quản lý Khu kinh tế tỉnh thực hiện", 0)
+    assert lead is not None and [c for _, c in lead.names][-1] == "Ban Quản lý Khu kinh tế tỉnh"

@@ -41,6 +41,30 @@ def test_glued_syllables_are_split_by_syllable_shape():
         assert split_glued(word) == [word]
 
 
+def test_abbreviation_or_one_letter_syllable_glued_to_the_next_word():
+    assert split_glued("UBNDtỉnh") == ["UBND", "tỉnh"]
+    assert split_glued("HĐNDcác") == ["HĐND", "các"]
+    assert split_glued("SởY") == ["Sở", "Y"]
+    for word in ("TTg", "BYT", "UBNDs", "VNPTnet", "iPhone", "HàN"):
+        assert split_glued(word) == [word]
+    # the number glued to a glued word: "trướcngày30/6"
+    assert deglue("hoàn thành trướcngày30/6/2019").text == "hoàn thành trước ngày 30/6/2019"
+
+
+def test_agencies_glued_to_the_words_around_them(canon):
+    raw = (
+        "III. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. UBNDcác huyện, thành phố phốihợp với SởY tế kiểm tra an toàn thực phẩm tại các bếp ăn tập thể, "
+        "hoàn thành trướcngày30/6/2019.\n"
+    )
+    text, found = extract(raw, canon)
+    lead = only(found, "Ủy ban nhân dân các huyện, thành phố")
+    assert lead.role == "chủ trì" and lead.agency_text == "UBND các huyện, thành phố"
+    assert only(found, "Sở Y tế").role == "phối hợp"
+    assert lead.deadline is not None and "30/6/2019" in lead.deadline
+    assert text[lead.start : lead.end] == lead.task
+
+
 def test_deglue_maps_every_offset_back():
     raw = "ngày25 tháng 4 năm2007, Uỷ ban nhân dântỉnh đềnghị"
     view = deglue(raw)
@@ -295,3 +319,246 @@ def test_a_reports_own_formula_is_no_task(canon):
         "1. Đã rà soát 12 trung tâm y tế, nhu cầu bổ sung 45 thiết bị.\n"
     )
     assert extract(raw, canon)[1] == []
+
+
+# ---------------------------------------------------------------- headings that name whose duties follow
+
+
+_PLAN_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH PHÚ THỌ\nSố: 27/KH-UBND\n\nKẾ HOẠCH\nPhòng, chống bệnh dại trên đàn chó năm 2016\n\n"
+    "II. TỔ CHỨC THỰC HIỆN\n\n"
+)
+
+
+def test_heading_trach_nhiem_cua_agency_hands_its_items_down(canon):
+    raw = _PLAN_HEAD + (
+        "1. Trách nhiệm của Sở Nông nghiệp và Phát triển nông thôn\n\n"
+        "- Chủ trì tổ chức tiêm phòng vắc xin dại cho đàn chó nuôi tại các hộ gia đình.\n\n"
+        "- Hướng dẫn các xã thống kê số chó nuôi, lập sổ theo dõi.\n\n"
+        "2. Nhiệm vụ của UBND các huyện, thành phố: chỉ đạo UBND các xã xử lý chó thả rông trên đường.\n"
+    )
+    _, found = extract(raw, canon)
+    sno = task_of(found, "Sở Nông nghiệp và Phát triển nông thôn")
+    assert sorted((a.role, flat(a.task)) for a in sno) == [
+        ("chủ trì", "Chủ trì tổ chức tiêm phòng vắc xin dại cho đàn chó nuôi tại các hộ gia đình"),
+        ("giao", "Hướng dẫn các xã thống kê số chó nuôi, lập sổ theo dõi"),
+    ]
+    districts = only(found, "Ủy ban nhân dân các huyện, thành phố")
+    assert districts.role == "giao" and flat(districts.task) == "chỉ đạo UBND các xã xử lý chó thả rông trên đường"
+
+
+def test_heading_trach_nhiem_cua_without_accents(canon):
+    raw = (
+        "KE HOACH\nPhong chong benh dai nam 2016\n\nII. TO CHUC THUC HIEN\n\n"
+        "1. Trach nhiem cua So Tai chinh\n\n- Bo tri kinh phi mua vac xin theo du toan duoc duyet.\n"
+    )
+    _, found = extract(raw, canon)
+    a = only(found, "Sở Tài chính")
+    assert a.role == "giao" and flat(a.task) == "Bo tri kinh phi mua vac xin theo du toan duoc duyet"
+
+
+def test_a_duty_heading_of_a_review_names_no_one(canon):
+    # "Nhiệm vụ của năm 2016 …" names no agency: nothing is handed down
+    raw = _PLAN_HEAD + "1. Nhiệm vụ của năm 2016\n\n- Tiêm phòng cho ít nhất 80% tổng đàn chó nuôi.\n"
+    assert extract(raw, canon)[1] == []
+
+
+# ---------------------------------------------------------------- letters: "Quý Sở"
+
+
+def test_quy_so_in_a_letter_is_its_recipient(canon):
+    raw = (
+        "SỞ TÀI CHÍNH\nSố: 88/STC-HCSN\nV/v bổ sung kinh phí mua sắm\n\n"
+        "Kính gửi: Sở Văn hóa, Thể thao và Du lịch\n\n"
+        "Sở Tài chính nhận được văn bản số 31/SVHTTDL-KHTC của Sở Văn hóa, Thể thao và Du lịch về việc bổ sung kinh "
+        "phí mua sắm trang phục biểu diễn. Sau khi xem xét, Sở Tài chính đề nghị Quý Sở lập lại dự toán chi tiết, "
+        "gửi Sở Tài chính trước ngày 15/9/2017 để tổng hợp.\n"
+    )
+    _, found = extract(raw, canon)
+    assert [a.agency for a in found] == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert found[0].role == "giao" and "lập lại dự toán chi tiết" in found[0].task
+    assert found[0].deadline == "trước ngày 15/9/2017"
+
+
+def test_quy_co_quan_without_recipients_names_no_one(canon):
+    raw = (
+        "Để có cơ sở tổng hợp báo cáo Ủy ban nhân dân tỉnh, Sở Nội vụ đề nghị Quý cơ quan cung cấp danh sách "
+        "cán bộ đi học tập trung năm 2018 theo mẫu gửi kèm.\n"
+    )
+    found = extract(raw, canon)[1]
+    assert all(not a.agency.lower().startswith("quý") for a in found)
+
+
+# ---------------------------------------------------------------- the competence a subject acts within
+
+
+def test_subject_with_competence_phrase_after_a_long_opener(canon):
+    raw = (
+        "4. Để nâng cao chất lượng quản lý nhà nước về khoáng sản, tăng cường kiểm tra hoạt động khai thác, "
+        "các sở, ngành, UBND các huyện theo chức năng, nhiệm vụ, thẩm quyền quy định triển khai những nội dung "
+        "sau:\n\na) Rà soát giấy phép khai thác khoáng sản đã cấp trên địa bàn.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Các sở, ngành", "Ủy ban nhân dân các huyện"):
+        tasks = [flat(a.task) for a in task_of(found, agency)]
+        assert "Rà soát giấy phép khai thác khoáng sản đã cấp trên địa bàn" in tasks, (agency, tasks)
+
+
+def test_competence_phrase_in_pham_vi_before_phoi_hop(canon):
+    raw = (
+        "3. Sở Tư pháp, trong phạm vi chức năng, nhiệm vụ, quyền hạn của mình, chủ động phối hợp với Sở Nội vụ "
+        "rà soát văn bản quy phạm pháp luật về tổ chức bộ máy.\n"
+    )
+    _, found = extract(raw, canon)
+    lead = only(found, "Sở Tư pháp")
+    assert lead.role == "chủ trì" and "rà soát văn bản quy phạm pháp luật" in lead.task
+    assert only(found, "Sở Nội vụ").role == "phối hợp"
+
+
+# ---------------------------------------------------------------- lines of a PDF text layer
+
+
+def test_issuing_authority_line_hands_nothing_down(canon):
+    raw = (
+        "ỦY BAN NHÂN DÂN TỈNH KON TUM\nQUYẾT ĐỊNH\n"
+        "Về việc ban hành Quy chế phối hợp quản lý nhà nước đối với cụm công nghiệp\n"
+        "trên địa bàn tỉnh Kon Tum giai đoạn 2012 - 2015.\n"
+        "_______________\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân ngày 26 tháng 11 năm 2003;\n"
+        "Xét đề nghị của Giám đốc Sở Công Thương,\n"
+        "QUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp quản lý cụm công nghiệp.\n"
+        "Điều 2. Giám đốc Sở Công Thương chịu trách nhiệm thi hành Quyết định này./.\n"
+    )
+    _, found = extract(raw, canon)
+    assert not task_of(found, "Ủy ban nhân dân tỉnh")
+    assert all(not a.task.startswith(("Căn cứ", "Xét")) for a in found)
+    assert only(found, "Sở Công Thương").task.endswith("chịu trách nhiệm thi hành Quyết định này")
+
+
+def test_agency_heading_line_then_its_task_on_the_next_line(canon):
+    raw = (
+        "KẾ HOẠCH\nBảo đảm an ninh trật tự dịp Tết Nguyên đán Bính Thân năm 2016 trên địa bàn toàn tỉnh và các "
+        "huyện biên giới\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Công an tỉnh\n"
+        "Chỉ đạo lực lượng cảnh sát giao thông tăng cường tuần tra trên các tuyến quốc lộ.\n"
+        "2. Bộ Chỉ huy Quân sự tỉnh\n"
+        "Phối hợp với Công an tỉnh bảo vệ an toàn các mục tiêu trọng điểm.\n"
+    )
+    _, found = extract(raw, canon)
+    police = [a for a in task_of(found, "Công an tỉnh") if a.role != "phối hợp"]
+    assert [flat(a.task) for a in police] == [
+        "Chỉ đạo lực lượng cảnh sát giao thông tăng cường tuần tra trên các tuyến quốc lộ"
+    ]
+    army = only(found, "Bộ Chỉ huy Quân sự tỉnh")
+    assert flat(army.task) == "Phối hợp với Công an tỉnh bảo vệ an toàn các mục tiêu trọng điểm"
+    assert not any("Chỉ đạo" in a.agency for a in found)
+
+
+# ---------------------------------------------------------------- "giao trách nhiệm cho", approvals that hand on
+
+
+def test_giao_trach_nhiem_cho_and_giao_nhiem_vu_cho(canon):
+    raw = (
+        "1. UBND tỉnh giao trách nhiệm cho Sở Giao thông vận tải kiểm tra, gia cố các cầu yếu trên đường tỉnh.\n\n"
+        "2. Chủ tịch UBND tỉnh giao nhiệm vụ cho Sở Nội vụ xây dựng đề án vị trí việc làm trong quý IV/2019.\n\n"
+        "3. Uy ban nhan dan tinh giao trach nhiem cho So Tai chinh bo tri kinh phi sua chua truong hoc.\n"
+    )
+    _, found = extract(raw, canon)
+    assert sorted(a.agency for a in found) == ["Sở Giao thông vận tải", "Sở Nội vụ", "Sở Tài chính"]
+    assert all(a.role == "giao" for a in found)
+    assert "kiểm tra, gia cố các cầu yếu" in only(found, "Sở Giao thông vận tải").task
+    assert only(found, "Sở Nội vụ").deadline == "trong quý IV/2019"
+    assert "bo tri kinh phi sua chua truong hoc" in only(found, "Sở Tài chính").task
+
+
+def test_speaker_approves_then_hands_on_with_giao(canon):
+    raw = (
+        "2. Về đề xuất mở rộng bãi đỗ xe khu du lịch, Chủ tịch UBND tỉnh thống nhất chủ trương, giao Sở Xây dựng "
+        "hướng dẫn chủ đầu tư lập hồ sơ điều chỉnh quy hoạch.\n"
+    )
+    _, found = extract(raw, canon)
+    assert [a.agency for a in found] == ["Sở Xây dựng"]  # the speaker who approves is no assignee
+    assert found[0].role == "giao" and "hướng dẫn chủ đầu tư lập hồ sơ" in found[0].task
+
+
+def test_subject_comma_competence_comma_verb(canon):
+    raw = (
+        "5. Chủ đầu tư, trong phạm vi, trách nhiệm của mình, nỗ lực đẩy nhanh tiến độ, hoàn thành gói thầu "
+        "trước ngày 31/12/2021.\n\n"
+        "6. Sở Y tế, theo chức năng, nhiệm vụ được giao, cân đối nguồn vắc xin cho các huyện miền núi.\n"
+    )
+    _, found = extract(raw, canon)
+    builder = only(found, "Chủ đầu tư")
+    assert builder.role == "giao" and "nỗ lực đẩy nhanh tiến độ" in builder.task
+    assert builder.deadline == "trước ngày 31/12/2021"
+    assert "cân đối nguồn vắc xin" in only(found, "Sở Y tế").task
+
+
+# ---------------------------------------------------------------- an opening that promises tasks, then named items
+
+
+def test_opening_promising_tasks_hands_the_unnamed_items_before_a_named_one(canon):
+    raw = (
+        "ỦY BAN NHÂN DÂN TỈNH THÁI BÌNH\nSố: 09/2006/CT-UBND\n\nCHỈ THỊ\nVề tăng cường quản lý chợ nông thôn\n\n"
+        "Để chấn chỉnh công tác quản lý chợ trên địa bàn tỉnh, UBND tỉnh yêu cầu các Sở, Ban, Ngành, UBND các "
+        "huyện, thành phố thực hiện tốt một số việc sau đây:\n\n"
+        "1. Rà soát mạng lưới chợ nông thôn, đề xuất các chợ cần cải tạo, nâng cấp.\n\n"
+        "2. Tăng cường kiểm tra vệ sinh môi trường tại các chợ.\n\n"
+        "3. Giao Sở Công Thương chủ trì hướng dẫn, đôn đốc việc thực hiện Chỉ thị này.\n"
+    )
+    _, found = extract(raw, canon)
+    for agency in ("Các Sở, Ban, Ngành", "Ủy ban nhân dân các huyện, thành phố"):
+        tasks = sorted(flat(a.task) for a in task_of(found, agency))
+        assert tasks == [
+            "Rà soát mạng lưới chợ nông thôn, đề xuất các chợ cần cải tạo, nâng cấp",
+            "Tăng cường kiểm tra vệ sinh môi trường tại các chợ",
+        ], (agency, tasks)
+    own = only(found, "Sở Công Thương")
+    assert own.role == "chủ trì" and "đôn đốc việc thực hiện Chỉ thị này" in own.task
+
+
+def test_opening_without_a_promise_keeps_named_items_only(canon):
+    # no "các việc sau": the numbered paragraphs are not handed to the agencies the opening names
+    raw = (
+        "CHỈ THỊ\nVề tăng cường quản lý chợ nông thôn\n\n"
+        "Thời gian qua, UBND tỉnh đã yêu cầu các Sở, Ban, Ngành quan tâm quản lý chợ, song kết quả còn hạn chế:\n\n"
+        "1. Nhiều chợ xuống cấp, mất vệ sinh.\n\n"
+        "2. Giao Sở Công Thương chủ trì hướng dẫn, đôn đốc việc thực hiện Chỉ thị này.\n"
+    )
+    _, found = extract(raw, canon)
+    assert [a.agency for a in found] == ["Sở Công Thương"]
+
+
+# ---------------------------------------------------------------- a task table without a number column
+
+
+def test_table_without_a_number_column(canon):
+    raw = (
+        "KẾ HOẠCH\n\nIII. PHÂN CÔNG NHIỆM VỤ\n\n"
+        "| Nhiệm vụ | Chủ trì | Phối hợp | Thời gian |\n"
+        "|---|---|---|---|\n"
+        "| Lập danh mục di tích cần tu bổ khẩn cấp | Sở Văn hóa, Thể thao và Du lịch | UBND các huyện | Quý II/2018 |\n"
+        "| Bố trí vốn tu bổ di tích từ ngân sách tỉnh | Sở Tài chính | | Hằng năm |\n\n"
+        "Trên đây là Kế hoạch tu bổ di tích năm 2018 của tỉnh.\n"
+    )
+    _text, found = extract(raw, canon)
+    listing = sorted((a.agency, a.role, a.deadline) for a in found if a.task.startswith("Lập danh mục di tích"))
+    assert listing == [
+        ("Sở Văn hóa, Thể thao và Du lịch", "chủ trì", "Quý II/2018"),
+        ("Ủy ban nhân dân các huyện", "phối hợp", "Quý II/2018"),
+    ]
+    funds = [(a.agency, a.role) for a in found if a.task.startswith("Bố trí vốn tu bổ")]
+    assert funds == [("Sở Tài chính", "chủ trì")]
+    assert not any(a.task.startswith(("Nhiệm vụ", "Trên đây")) for a in found)
+
+
+def test_table_without_a_number_column_unaccented(canon):
+    raw = (
+        "KE HOACH\n\n| Noi dung | Co quan chu tri | Thoi gian |\n|---|---|---|\n"
+        "| Kiem tra an toan ve sinh thuc pham | So Y te | Thang 4/2018 |\n"
+    )
+    _text, found = extract(raw, canon)
+    assert [(a.agency, a.role, a.deadline) for a in found] == [("Sở Y tế", "chủ trì", "Thang 4/2018")]

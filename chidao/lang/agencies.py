@@ -867,6 +867,12 @@ class _NameScan:
         toks, t, nxt = self.toks, self.toks[j], j + 1
         if nxt < self.n and toks[nxt].word and toks[nxt].low in ("và", "cùng"):
             nxt += 1
+        if self.group and nxt < self.n and toks[nxt].word and _is_capitalised(toks[nxt].text):
+            # "các Sở, Ban, Ngành, UBND …": a group noun written with a capital, standing alone (no name after it)
+            g = _GROUP_LEX.longest(toks, nxt) if toks[nxt].low in _CAPITAL_GROUP_WORDS else None
+            after = g[0] if g else None
+            if after is not None and (after >= self.n or not toks[after].word or toks[after].text.islower()):
+                return nxt
         ok, head = self._next_member(nxt)
         if ok:
             return j, "list", head
@@ -891,6 +897,9 @@ class _NameScan:
             return nxt  # "Báo và Phát thanh, Truyền hình thành phố"
         return j, "end", None
 
+
+# Group nouns older texts capitalise inside a plural: "các Sở, Ban, Ngành", "các Sở, Ngành tỉnh".
+_CAPITAL_GROUP_WORDS = frozenset({"ban", "ngành", "đoàn", "địa", "đơn"})
 
 _UPPER_WORD = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*"
 _LOCALITY = rf"(?:tỉnh|thành phố|Thành phố|huyện|quận|thị xã|xã|phường)\s+{_UPPER_WORD}(?:\s+{_UPPER_WORD})*"

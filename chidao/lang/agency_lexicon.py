@@ -171,7 +171,9 @@ lập kế hoạch|lập quy hoạch|lập đề án|lập dự án|lập hồ s
 thành lập|mở|lấy|lấy ý kiến|đưa|tìm|tạo|kiện toàn|củng cố|điều tra|khởi công|hoàn chỉnh|tạm dừng|
 dừng|ngừng|phát hành|đăng tải|nghiệm thu|quyết toán|thanh toán|bảo vệ|phòng ngừa|ngăn ngừa|mời|cho ý kiến|góp ý|
 tổng kết|sơ kết|biên soạn|phát động|hưởng ứng|chăm lo|chăm sóc|cải thiện|đổi mới|chấn chỉnh|siết chặt|xúc tiến|
-thu hút|khuyến khích|vận dụng|cắt giảm|đơn giản hóa|chịu|xem|liên hệ|làm việc với|thông qua
+thu hút|khuyến khích|vận dụng|cắt giảm|đơn giản hóa|chịu|xem|liên hệ|làm việc với|thông qua|
+nỗ lực|phấn đấu|cân đối|thẩm tra|truy quét|tuần tra|sơ tán|di dời|kiểm kê|xử phạt|cảnh báo|khuyến cáo|nhân rộng|
+sửa chữa|nâng cấp|khôi phục|tiêm phòng|tiêu hủy|thu gom|cấp phép|đề cao|tăng cường công tác
 """.replace("\n", "").strip("|")
 
 # Qualifiers that belong to a name even though their first word is a predicate word.

@@ -55,9 +55,32 @@ def _case_ok(part: str) -> bool:
     return part[1:] == part[1:].lower()
 
 
+# An abbreviation glued to the word after it: "UBNDtỉnh", "HĐNDcác", "SởY" (a name's one-letter syllable).
+_ABBR_HEAD_RE = re.compile(r"([A-ZĐ]{2,})([^\W\d_]+)")
+_ONE_LETTER_TAIL_RE = re.compile(r"([^\W\d_]*[^\W\d_A-ZĐ])([A-ZĐÀ-Ỹ])")
+
+
+def _vietnamese_syllables(word: str) -> list[str] | None:
+    """``word`` as one or more Vietnamese syllables in lower case ("tỉnh", "các", "cáchuyện"), else None."""
+    if not word.islower():
+        return None
+    if is_syllable(word) and (_looks_vietnamese(word) or _counts().get(word, 0) >= _COMMON):
+        return [word]
+    parts = split_glued(word) if len(word) >= 4 else [word]
+    return parts if len(parts) > 1 else None
+
+
 def split_glued(word: str) -> list[str]:
     """``word`` cut into syllables when it is several glued together, else ``[word]``."""
-    if len(word) < 4 or not word.isalpha() or word.isupper() or is_syllable(word):
+    if not word.isalpha():
+        return [word]
+    m = _ABBR_HEAD_RE.fullmatch(word)
+    if m and (tail := _vietnamese_syllables(m.group(2))):
+        return [m.group(1), *tail]
+    m = _ONE_LETTER_TAIL_RE.fullmatch(word)
+    if m and len(word) == 3 and is_syllable(m.group(1)) and _looks_vietnamese(m.group(1)) and is_syllable(m.group(2)):
+        return [m.group(1), m.group(2)]  # "SởY tế"
+    if len(word) < 4 or word.isupper() or is_syllable(word):
         return [word]
     parts = _segment(word, _MAX_PARTS)
     if not parts:
@@ -159,6 +182,8 @@ def deglue(text: str) -> Deglued:
         if m.start() == prev_end and prev_word.isalpha() != word.isalpha():
             # "ngày25", "năm2008", "25tháng": a lower-case syllable of two letters or more and a number
             letters = prev_word if prev_word.isalpha() else word
+            if letters is prev_word:
+                letters = split_glued(letters)[-1]  # "trướcngày30": the syllable next to the number
             if len(letters) >= 2 and letters.islower() and is_syllable(letters):
                 inserts.append(m.start())
         inserts.extend(m.start() + k for k in _seams(word))

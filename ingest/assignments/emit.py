@@ -36,6 +36,7 @@ _CATAPHORIC_RE = re.compile(r"\b(?:sau\s+đây|dưới\s+đây|như\s+sau)$", re
 # (not "các cơ quan liên quan", "các đơn vị thuộc Bộ": those name others).
 _ADDRESSEE = r"(?:bộ|sở|cơ quan|đơn vị|ngành|địa phương|cục|tỉnh|thành phố|ủy ban nhân dân|uỷ ban nhân dân)"
 _ADDRESSEES_RE = re.compile(rf"^(?:các|quý)\s+{_ADDRESSEE}(?:\s*(?:,|và)\s*{_ADDRESSEE})*\s*$", re.IGNORECASE)
+_HONORIFIC_NAME_RE = re.compile(r"^qu[ýí]\s", re.IGNORECASE)
 
 
 class Emitter:
@@ -73,6 +74,8 @@ class Emitter:
         deadline = deadline or _deadline(task)
         if self.recipients and agencies and all(_ADDRESSEES_RE.match(c) for _, c in agencies):
             agencies = self.recipients  # "đề nghị các Bộ, cơ quan …" in a letter: the agencies it is sent to
+        # "Quý Sở" with no recipients read: nobody to name
+        agencies = [(p, c) for p, c in agencies if not _HONORIFIC_NAME_RE.match(c)]
         # "X phối hợp với Y, Z <làm gì>": X leads, Y and Z co-operate (not "Phối hợp với Y …", the item of X)
         leads = role in ("chủ trì", "giao") or (not frame_role and not _COOP_RE.match(task))
         coops = self._cooperators(ts, te) if cooperators and leads else []

@@ -37,6 +37,18 @@ from ingest.assignments.subjects import SubjectReader
 from ingest.assignments.tables import table_assignments
 from ingest.structure import short_form
 
+# An opening's promise of the tasks below: "(thực hiện tốt) các nhiệm vụ, giải pháp sau:", "một số việc sau đây:".
+_PROMISE_RE = re.compile(
+    r"\b(?:các|những|một\s+số)\s+(?:nhiệm\s+vụ|việc|công\s+việc|giải\s+pháp|biện\s+pháp|nội\s+dung)"
+    r"[^.;:]{0,60}?\b(?:sau(?:\s+đây)?|như\s+sau)\s*:\s*\**\s*$",
+    re.IGNORECASE,
+)
+# The titles an issuing authority's line opens with, folded.
+_AUTHORITY_RE = re.compile(
+    r"(?:chu tich|bo truong|thu tuong|giam doc|thong doc|tong cuc truong|cuc truong|chanh an|vien truong|tong giam doc|"
+    r"uy ban nhan dan|ubnd|hoi dong nhan dan|chinh phu)\b"
+)
+
 
 class Extractor:
     """Reads the body blocks of one directive in order and collects its assignments."""
@@ -67,6 +79,15 @@ class Extractor:
         if opening_at is not None and not any(u.tasks for u in units[opening_at + 1 :]):
             # nothing after an opening that addresses agencies names its own: the sections are theirs
             units, _ = self._read(use_opening=True)
+        elif opening_at is not None and _PROMISE_RE.search(self.text, units[opening_at].start, units[opening_at].end):
+            # "… yêu cầu X thực hiện tốt một số việc sau:": the items right after it that name nobody are X's,
+            # up to the first item that names its own agencies
+            k = opening_at + 1
+            while k < len(units) and not units[k].tasks:
+                k += 1
+            if k > opening_at + 1:
+                handed, _ = self._read(use_opening=True)
+                units = [*units[: opening_at + 1], *handed[opening_at + 1 : k], *units[k:]]
         elif not any(u.tasks for u in units) and (recipients := self.emitter.recipients):
             # a letter whose numbered orders name nobody: they are for the agencies it is sent to
             units, _ = self._read(use_opening=False, preset=Frame(recipients, "giao", handed=True, verb_first=True))
@@ -257,6 +278,8 @@ class Extractor:
         """One clause with a subject: its task, the frame it hands down, or the intro it opens."""
         text = self.text
         ts, te = self._task_span(sub, seg_end)
+        if first and sub.bare and self._is_authority_line(unit):
+            return  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" above "Căn cứ …": who issues the decision, not whose tasks follow
         if first:
             unit.frame = Frame(sub.lead.names, sub.role, handed=sub.trigger)
             if _TOPIC_RE.match(text[unit.start : sub.seg_start]):
@@ -281,6 +304,15 @@ class Extractor:
         if te - ts < _MIN_TASK_CHARS or not re.search(r"\w", text[ts:te]):
             return
         self.emitter.emit(unit, sub.lead.names, ts, te, sub.role)
+
+    def _is_authority_line(self, unit: Unit) -> bool:
+        """An unlabelled line in capitals naming the issuing authority ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
+        "BỘ TRƯỞNG BỘ Y TẾ", "THỦ TƯỚNG CHÍNH PHỦ")."""
+        body = self.text[unit.start : unit.end].strip(" *:")
+        letters = [c for c in body if c.isalpha()]
+        if unit.block.label or not letters or any(c.islower() for c in letters):
+            return False
+        return _AUTHORITY_RE.match(fold(body)) is not None
 
     def _opens_with_verb(self, s: int, e: int) -> bool:
         """ "Tổ chức đánh giá …", "Chủ động xây dựng …": the block starts with a verb (an order)."""

@@ -7,7 +7,8 @@ import re
 # Connectives that hand a task to the agencies after them.
 _TRIGGER_RE = re.compile(
     r"(?:(?<=^)|(?<=[\s(:;,\"“]))(?:trân trọng\s+)?"
-    r"(?P<w>giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
+    r"(?P<w>giao (?:trách nhiệm|trach nhiem|nhiệm vụ|nhiem vu)(?: cho)?|phân công (?:trách nhiệm|nhiệm vụ)(?: cho)?|"
+    r"giao cho|giao|đề nghị|yêu cầu|ủy quyền cho|uỷ quyền cho|ủy quyền|uỷ quyền|phân công cho|phân công|"
     r"đồng ý (?:để|cho)|đồng ý|chấp thuận (?:để|cho)|cho phép|thống nhất (?:để|cho))\s+",
     re.IGNORECASE,
 )
@@ -26,6 +27,9 @@ _NOT_TASK_RE = re.compile(
     r"^(?:xin\s+|trân trọng\s+)?(?:(?:thông báo(?!\s+(?:cho|đến|tới|rộng\s+rãi|công\s+khai)\b)|cảm ơn|kết luận|"
     r"có ý kiến(?:\s+chỉ\s+đạo)?(?=\s*(?:như\s+sau|:|\.|$))|ghi nhận|biểu dương|đánh giá cao|"
     r"hoan nghênh|nhất trí|kính gửi|gửi kèm|ban hành kèm theo|nhận được)\b|"
+    # the speaker's approval, after which the clause hands the work on: "thống nhất chủ trương, giao Sở X …"
+    r"(?:thống nhất|đồng ý|nhất trí|chấp thuận)\s+(?:với\s+)?(?:chủ trương|đề xuất|đề nghị|nội dung|phương án|"
+    r"ý kiến|kiến nghị|báo cáo)\b|"
     r"(?:báo\s+cáo|hướng\s+dẫn)\b[^.;:]{0,200}\bnhư\s+sau\s*:)"  # the speaker's own report: "… báo cáo … như sau:"
 )
 # The predicate of a decision's closing article: "… chịu trách nhiệm thi hành Quyết định này".
@@ -88,10 +92,20 @@ _AIMS_RE = re.compile(
 _PREAMBLE_RE = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|xet to trinh|theo to trinh)\b")
 _SKIP_RE = re.compile(r"^(?:noi nhan|thua lenh|luu\s*:|\*?\s*luu y)\b")
 # Adverbials a predicate may open with before "chủ trì"/"phối hợp".
+# The competence a subject acts within: "theo chức năng, nhiệm vụ, thẩm quyền được giao", "trong phạm vi chức
+# năng, nhiệm vụ, quyền hạn của mình", "căn cứ chức năng quản lý".
+_COMPETENCE = r"(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực|phạm vi|trách nhiệm)(?:\s+quản lý)?"
+_COMPETENCE_PHRASE = (
+    r"(?:theo|căn cứ(?:\s+vào)?|trong phạm vi|thuộc phạm vi|trên cơ sở)\s+(?:(?:đúng|các)\s+)?"
+    rf"{_COMPETENCE}(?:\s*(?:,|và)\s*{_COMPETENCE})*"
+    r"(?:\s+(?:được\s+giao|được\s+phân\s+công|của\s+mình|của\s+đơn\s+vị|của\s+từng\s+cơ\s+quan|"
+    r"theo\s+quy\s+định|quy\s+định))*"
+)
 _ADVERBIAL_RE = re.compile(
-    r"^(?:(?:tiếp tục|khẩn trương|chủ động|theo chức năng(?:,\s*nhiệm vụ)?(?:,\s*quyền hạn)?(?: được giao)?"
-    r"|căn cứ chức năng(?:,\s*nhiệm vụ)?(?: được giao)?|theo thẩm quyền|trong phạm vi[^,]{0,60}|là đầu mối"
-    r"|là cơ quan|có trách nhiệm|thực hiện vai trò[^,;]{0,80}?)[,\s]*)+",
+    rf"^(?:(?:{_COMPETENCE_PHRASE}|{_COMPETENCE}(?:\s*,\s*{_COMPETENCE})*\s+(?:của\s+mình|được\s+giao)"
+    r"|tiếp tục|khẩn trương|chủ động|theo chức năng(?:,\s*nhiệm vụ)?(?:,\s*quyền hạn)?"
+    r"(?: được giao)?|căn cứ chức năng(?:,\s*nhiệm vụ)?(?: được giao)?|theo thẩm quyền|trong phạm vi[^,]{0,60}"
+    r"|là đầu mối|là cơ quan|có trách nhiệm|thực hiện vai trò[^,;]{0,80}?)[,\s]*)+",
     re.IGNORECASE,
 )
 _CHAIR_RE = re.compile(r"^(?:tiếp tục\s+)?chủ\s+trì\b", re.IGNORECASE)
@@ -99,6 +113,14 @@ _COOP_RE = re.compile(r"^phối\s+hợp\b", re.IGNORECASE)
 _COOP_WITH_RE = re.compile(
     r"(?:\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|\bchủ\s+trì\s*,?\s*cùng(?:\s+với)?|\bkết\s+hợp\s+(?:cùng\s+)?với)\s+",
     re.IGNORECASE,
+)
+# A heading that names whose duties follow: "Trách nhiệm của Sở Y tế", "Nhiệm vụ cụ thể của các sở, ngành:",
+# "Trách nhiệm thực hiện đối với UBND các huyện".
+# Matched on the folded text (accents stripped, lower case), so a text typed without accents reads the same.
+_DUTY_OF_RE = re.compile(
+    r"(?:(?:phan\s+cong\s+)?(?:trach\s+nhiem|nhiem\s+vu)(?:\s*,\s*(?:trach\s+nhiem|nhiem\s+vu|quyen\s+han))?"
+    r"(?:\s+(?:cu\s+the|chu\s+yeu|chinh|thuc\s+hien|duoc\s+giao))?|phan\s+cong\s+(?:cho|doi\s+voi))"
+    r"\s+(?:cua|doi\s+voi|cho)\s+"
 )
 # Field-style plans: "Cơ quan chủ trì: …", "Đơn vị phối hợp: …", "Thời gian thực hiện: …".
 _FIELD_RE = re.compile(
@@ -110,7 +132,7 @@ _FIELD_RE = re.compile(
 
 _DATE = r"\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
 _MONTH = r"(?:\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+năm\s+\d{4}|\d{1,2})"
-_QUARTER = r"(?:I{1,3}|IV|[1-4])(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?"
+_QUARTER = r"(?:IV|I{1,3}|[1-4])(?![\w])(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?"
 _DEADLINE_RE = re.compile(
     rf"(?:(?:hoàn thành|xong|chậm nhất|muộn nhất)\s+)?"
     rf"(?:"

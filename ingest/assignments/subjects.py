@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, predicate_at, tokenize
+from chidao.lang.agencies import WEAK_PREDICATES, AgencyCanon, Leading, Token, predicate_at, tokenize
 from chidao.lang.text import fold
 from ingest.assignments.clauses import (
     _LOCALITY_SUBJECT_RE,
@@ -18,6 +18,7 @@ from ingest.assignments.patterns import (
     _ADVERBIAL_RE,
     _CLOSING_RE,
     _COURTESY_RE,
+    _DUTY_OF_RE,
     _NOT_AFTER_TRIGGER,
     _NOT_TASK_RE,
     _OPENER_RE,
@@ -48,6 +49,11 @@ _LOWER_HEAD_RE = re.compile(r"(sở|bộ)(?=\s+[A-ZĐÀ-Ỹ])")
 # A bare plural in lower case: "bộ, ngành, địa phương", "cơ quan, đơn vị".
 _PLURAL_WORD = r"(?:bộ|ngành|địa\s+phương|cơ\s+quan|đơn\s+vị|sở)"
 _LOWER_PLURAL_RE = re.compile(rf"{_PLURAL_WORD}(?:\s*,\s*{_PLURAL_WORD})+(?=\s+[a-zđà-ỹ])")
+# The courtesy a letter addresses its recipients with: "đề nghị Quý Sở …", "Quý cơ quan", "quý Bộ".
+_HONORIFIC_RE = re.compile(
+    r"[Qq]u[ýí]\s+(?:Bộ|Sở|Cục|Tổng\s+cục|Ban|Văn\s+phòng|Ủy\s+ban|Uỷ\s+ban|UBND|[Cc]ơ\s+quan|[Đđ]ơn\s+vị|"
+    r"[Đđ]ịa\s+phương|Ngân\s+hàng|Viện|Trường|Hội|Công\s+ty|Tập\s+đoàn)(?![\wà-ỹ])"
+)
 # A province or city named as the addressee: "tỉnh Thừa Thiên Huế", "thành phố Cần Thơ".
 _UPPER = r"[A-ZĐÀ-Ỹ][\wà-ỹ]*"
 _PLACE_RE = re.compile(rf"(?:tỉnh|thành\s+phố)\s+{_UPPER}(?:[ \t]+{_UPPER}){{0,3}}")
@@ -116,9 +122,39 @@ class SubjectReader:
             return Subject(lead, q, seg_start, _role_of(text[q:end]))
         if text[p] == "(":
             return None
+        one_line = "\n" not in text[lead.start : lead.end]
+        if one_line and "\n" in text[lead.end : p] and text[p].isupper() and self._verb_after_break(p, end):
+            # "1. Công an tỉnh" / "Chỉ đạo lực lượng …": a heading line that names the agency, its task on the next
+            return Subject(lead, p, seg_start, _role_of(text[p:end]), colon=True)
         if not self._predicate_ok(p, end, strict):
             return None
         return Subject(lead, p, seg_start, _role_of(text[p:end]))
+
+    def _cut_at_verb_line(self, lead: Leading, p: int, end: int) -> Leading:
+        """A name read across a line break into a capitalised verb ("Công an tỉnh" / "Chỉ đạo lực lượng …")
+        ends at the break."""
+        text = self.text
+        for nl in (m.start() for m in re.finditer(r"\n", text[p : lead.end])):
+            q = p + nl
+            if text[p:q].rstrip()[-1:] in (":", ",", ";"):
+                continue  # "Bộ trưởng các Bộ:" / "Xây dựng, Ngoại giao, …": the list goes on
+            nxt = q + 1
+            while nxt < lead.end and text[nxt] in " \t\n":
+                nxt += 1
+            if text[nxt : nxt + 1].isupper() and self._verb_after_break(nxt, end):
+                cut = self.canon.parse_leading(text[:q], p)
+                if cut is not None and cut.start == p:
+                    return cut
+        return lead
+
+    def _verb_after_break(self, p: int, end: int) -> bool:
+        """A line that opens with a capitalised verb of an order ("Chỉ đạo …", "Tổ chức …", "Phối hợp …")."""
+        toks = _tok_after(self.text, p, min(end, p + 120))
+        if not toks or not toks[0].word:
+            return False
+        lowered = [Token(toks[0].text.lower(), toks[0].key, 0, 0, True), *toks[1:]]
+        pred = predicate_at(lowered, 0)
+        return pred is not None and pred not in WEAK_PREDICATES
 
     def _leading_at(self, pos: int, end: int) -> Leading | None:
         p = pos
@@ -132,6 +168,7 @@ class SubjectReader:
         lead = self.canon.parse_leading(self.text[:end], p)
         if lead is None or lead.start != p:
             return None
+        lead = self._cut_at_verb_line(lead, p, end)
         if _CLOSING_RE.match(self.text, lead.end, end):
             # the closing article names every addressee: "…, các tổ chức, cá nhân có liên quan chịu
             # trách nhiệm thi hành Quyết định này"
@@ -157,11 +194,29 @@ class SubjectReader:
                 return sub
         lead = self._leading_at(pos, end) or self._locality_subject(pos, end)
         if lead is None:
-            return None
+            return self._duty_of(pos, end)
         sub = self._subject_from(lead, lead.start, end, strict)
         if sub is None:
             return None
         return self._handed_on(sub, lead.start, end)
+
+    def _duty_of(self, pos: int, end: int) -> Subject | None:
+        """A heading that names whose duties follow: "Trách nhiệm của Sở Y tế" (the items below are its
+        tasks), "Nhiệm vụ của UBND các huyện: chỉ đạo …" (the text after the colon is)."""
+        text = self.text
+        p = pos
+        while p < end and text[p] in ' \t\n"“(*':
+            p += 1
+        head = text[p : min(end, p + 80)]
+        folded = fold(head)
+        m = _DUTY_OF_RE.match(folded) if len(folded) == len(head) else None
+        if m is None:
+            return None
+        lead = self._leading_at(p + m.end(), end)
+        if lead is None:
+            return None
+        sub = self._subject_from(lead, p, end, strict=False)
+        return sub if sub is not None and (sub.bare or sub.colon) else None
 
     def _addressed_at(self, pos: int, end: int) -> Leading | None:
         """After "giao", "đề nghị", "đồng ý": an agency written in lower case or as its place.
@@ -173,6 +228,11 @@ class SubjectReader:
         p = pos
         while p < end and text[p] in " \t\n":
             p += 1
+        m = _HONORIFIC_RE.match(text, p, end)
+        if m:
+            # "Quý Sở": the agencies the letter is sent to (the emitter puts them in its place)
+            printed = m.group(0)
+            return Leading(start=p, end=m.end(), names=[(printed, "Quý " + printed.split(None, 1)[1])], kinds=["group"])
         m = _LOWER_HEAD_RE.match(text, p, end)
         if m:
             patched = text[:p] + m.group(1).capitalize() + text[m.end(1) : end]
@@ -216,7 +276,7 @@ class SubjectReader:
             sub2 = self._trigger_subject(m, seg_start, end)
             if sub2 is not None:
                 return sub2
-            if m.group("w").lower() in ("yêu cầu", "đề nghị", "giao"):
+            if m.group("w").lower().startswith(("yêu cầu", "đề nghị", "giao", "phân công")):
                 return None  # "Chủ tịch UBND tỉnh yêu cầu <what cannot be read>": the speaker is not the assignee
         return sub
 

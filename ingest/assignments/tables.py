@@ -25,6 +25,9 @@ _LEAD_HEAD_RE = re.compile(
 _COOP_HEAD_RE = re.compile(r"^(?:(?:co quan|don vi)\s+)?phoi hop\b")
 _ROW_LABEL_RE = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+)[.)]?$")
 _TIME_RE = re.compile(r"(?:\d{1,2}/\d{4}|\d{1,2}/\d{1,2}/\d{2,4}|quý|tháng|năm \d{4}|hằng|hàng|thường xuyên)", re.I)
+_OTHER_HEAD_RE = re.compile(r"^(?:thoi gian|thoi han|tien do|ghi chu|san pham|ket qua|du kien|kinh phi)\b")
+_MAX_TASK_CELL = 400
+_MAX_TIME_CELL = 40  # "Quý II/2018", "Trước ngày 30/6/2018", "Hằng năm"
 _MIN_TASK_CHARS = 12
 _MAX_HEADER_CELLS = 8
 
@@ -46,8 +49,8 @@ def table_assignments(text: str, blocks: list[Block], canon: AgencyCanon) -> lis
         if header is None:
             k += 1
             continue
-        has_coop, k = header
-        rows, k = _rows_from(cells, k)
+        has_coop, k, numbered = header
+        rows, k = _rows_from(cells, k) if numbered else _unnumbered_rows(cells, k, canon)
         for row in rows:
             out.extend(_row_assignments(row, has_coop, canon))
     return out
@@ -57,8 +60,8 @@ def _cell(text: str, b: Block) -> _Cell:
     return _Cell(b.start, b.end, text[b.start : b.end])
 
 
-def _header_at(cells: list[_Cell], k: int) -> tuple[bool, int] | None:
-    """(has a co-operators' column, index after the header) when a header run starts at ``k``."""
+def _header_at(cells: list[_Cell], k: int) -> tuple[bool, int, bool] | None:
+    """(has a co-operators' column, index after the header, rows are numbered) when a header run starts at ``k``."""
     window = cells[k : k + _MAX_HEADER_CELLS]
     keys = [fold(collapse_spaces(c.text)).strip(" *:") for c in window]
     if not keys or not (_TASK_HEAD_RE.match(keys[0]) or keys[0] in ("tt", "stt")):
@@ -68,10 +71,51 @@ def _header_at(cells: list[_Cell], k: int) -> tuple[bool, int] | None:
     if task is None or lead is None:
         return None
     end = next((i for i, c in enumerate(window) if _ROW_LABEL_RE.match(c.text.strip())), None)
-    if end is None or end <= max(task, lead):
+    numbered = end is not None
+    if end is None:
+        # a table without a number column: the header is the run of column names
+        end = next((i for i, key in enumerate(keys) if not _is_column_name(key)), len(keys))
+    if end <= max(task, lead):
         return None
     has_coop = any(_COOP_HEAD_RE.match(key) for key in keys[:end])
-    return has_coop, k + end
+    return has_coop, k + end, numbered
+
+
+def _is_column_name(key: str) -> bool:
+    return (
+        bool(
+            _TASK_HEAD_RE.match(key)
+            or _LEAD_HEAD_RE.match(key)
+            or _COOP_HEAD_RE.match(key)
+            or _OTHER_HEAD_RE.match(key)
+        )
+        and len(key) <= 40
+    )
+
+
+def _unnumbered_rows(cells: list[_Cell], k: int, canon: AgencyCanon) -> tuple[list[list[_Cell]], int]:
+    """Rows of a table without a number column: each opens with its task (a cell that is neither agencies nor a
+    date), its agencies and date after it; the table ends at a row without agencies."""
+    rows: list[list[_Cell]] = []
+    while k < len(cells):
+        first = cells[k]
+        text = first.text.strip()
+        if len(text) < _MIN_TASK_CHARS or len(text) > _MAX_TASK_CELL or _agencies_of(first, canon) is not None:
+            break
+        row = [first]
+        j = k + 1
+        while j < len(cells) and len(row) < _MAX_HEADER_CELLS:
+            c = cells[j]
+            short_time = _TIME_RE.search(c.text) is not None and len(c.text.strip()) <= _MAX_TIME_CELL
+            if _agencies_of(c, canon) is None and not short_time and len(c.text.strip()) >= 4:
+                break
+            row.append(c)
+            j += 1
+        if not any(_agencies_of(c, canon) is not None for c in row[1:]):
+            break
+        rows.append(row)
+        k = j
+    return rows, k
 
 
 def _rows_from(cells: list[_Cell], k: int) -> tuple[list[list[_Cell]], int]:
