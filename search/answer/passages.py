@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -30,6 +31,7 @@ class Unit:
     section: str = ""
     cosine: float = 0.0  # encoder similarity between the question and the passage
     text: str = ""  # the passage (document text[start:end])
+    tokens: frozenset[str] = frozenset()  # its lexical tokens, read with its section (unit_tokens)
 
 
 # ---------------------------------------------------------------- passages
@@ -121,8 +123,10 @@ def candidate_units(ctx: AnswerContext, hits, tokens: list[str], exclude: set[st
         for s, e in split_units(text, h.start, h.end):
             if not citable(text[s:e]):
                 continue
-            cov = coverage(tokens, weights, unit_tokens(h.section + " " + text[s:e]))
-            mine.append(Unit(h.doc_id, s, e, 0.6 * cov + 0.4 * (h.score / top), cov, h.section, text=text[s:e]))
+            read = unit_tokens(h.section + " " + text[s:e])
+            cov = coverage(tokens, weights, read)
+            unit = Unit(h.doc_id, s, e, 0.6 * cov + 0.4 * (h.score / top), cov, h.section, text=text[s:e], tokens=read)
+            mine.append(unit)
         mine.sort(key=lambda u: -u.score)
         units.extend(mine[:RERANK_PER_HIT])
     return units
@@ -183,7 +187,7 @@ def key_terms(question: str, agencies: list[str] = ()) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def term_signals(ctx: AnswerContext, terms: list[str], candidates: list[set[str]]) -> dict[str, float]:
+def term_signals(ctx: AnswerContext, terms: list[str], candidates: Sequence[Set[str]]) -> dict[str, float]:
     """The refusal model's missing-term signals (search/answer/refusal.py ``term_signals``) of key ``terms``
     against the token sets of the candidates read and against the whole index."""
     from search.answer.refusal import term_signals as shares

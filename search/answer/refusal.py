@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Sequence, Set
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def signals(units, tasks: bool = False) -> dict[str, float]:
 
 
 def term_signals(
-    terms: list[str], weights: dict[str, float], df: dict[str, int], candidates: list[set[str]]
+    terms: list[str], weights: dict[str, float], df: dict[str, int], candidates: Sequence[Set[str]]
 ) -> dict[str, float]:
     """How much of the question's key-term weight is missing: ``uncovered``, the share (by idf ``weights``)
     of the key ``terms`` that none of the ``candidates`` (token sets of the passages or tasks read) holds;

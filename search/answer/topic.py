@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence, Set
 
 from chidao.lang.text import DOCNUM_RE, fold, nfc
 from chidao.records import Answer
@@ -10,7 +11,7 @@ from search import cues
 from search.answer.citations import Citer, doc_label, header_span, quote
 from search.answer.context import AnswerContext
 from search.answer.gate import Gate
-from search.answer.passages import key_terms, rank_units, select, term_signals, topic_tokens, unit_tokens
+from search.answer.passages import key_terms, rank_units, select, term_signals, topic_tokens
 from search.answer.refusal import answers, signals
 from search.intent import Intent
 
@@ -36,7 +37,7 @@ def answer_topic(ctx: AnswerContext, question: str, intent: Intent, filters=None
     hits = kept[:CANDIDATES]
     units = rank_units(ctx, question, hits, tokens)
     terms = key_terms(question, intent.agencies)
-    read = [unit_tokens(f"{u.section} {u.text}") for u in units]
+    read = [u.tokens for u in units]
     sig = signals(units) | term_signals(ctx, terms, read)
     if not units or not answers(sig):
         answer = NOT_FOUND
@@ -65,7 +66,7 @@ def answer_topic(ctx: AnswerContext, question: str, intent: Intent, filters=None
     )
 
 
-def missing_words(ctx: AnswerContext, question: str, terms: list[str], read: list[set[str]]) -> list[str]:
+def missing_words(ctx: AnswerContext, question: str, terms: list[str], read: Sequence[Set[str]]) -> list[str]:
     """What the question asks about that none of the passages read holds (their token sets ``read``), as the
     question writes it: its missing words, and runs of words side by side whose pairs are missing as a whole
     ("vé máy bay" where "vé", "máy" and "bay" each occur); runs with a missing word first, then those with a
