@@ -40,9 +40,7 @@ def measure(settings, queries: list[str], ask: bool, fill: bool = False) -> None
         print(f"  passages filled    {report.seconds:8.1f} s   ({report.embedded} computed now)")
     passages = index_passages(searcher.snapshot)
     hashes = [text_hash(p) for p in passages]
-    have = sum(
-        len(searcher.store.cached_vectors(settings.model_id, hashes[i : i + 500])) for i in range(0, len(hashes), 500)
-    )
+    have = len(hashes) - len(searcher.store.missing_vectors(settings.model_id, hashes))
     print(f"  passage vectors    {have} of {len(passages)} citable passages computed ahead (chidao passages)")
     kinds = [("search", lambda q: searcher.search(q, k=10))]
     if ask:

@@ -403,6 +403,9 @@ def test_assignment_passages_are_embedded_at_ingest_in_both_stores(both_stores) 
         hashes = [text_hash(assignment_passage(r.section, r.agency, r.task)) for r in rows]
         found[str(index)] = store.cached_vectors(model, hashes)
         assert set(found[str(index)]) == set(hashes)
+        # asked by hash alone, the store finds none missing but a passage it never saw
+        unseen = text_hash("Sở Y tế: một nhiệm vụ không có trong văn bản nào")
+        assert store.missing_vectors(model, [*hashes, unseen]) == {unseen}
     file_vecs, pg_vecs = found[folder], found[url]
     for h, v in file_vecs.items():
         np.testing.assert_allclose(pg_vecs[h], v, atol=1e-6)

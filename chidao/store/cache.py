@@ -23,14 +23,7 @@ class EmbeddingCache:
         self._db.commit()
 
     def missing(self, model: str, hashes: Iterable[str]) -> set[str]:
-        wanted = set(hashes)
-        have: set[str] = set()
-        batch = list(wanted)
-        for i in range(0, len(batch), 500):
-            part = batch[i : i + 500]
-            q = f"SELECT hash FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
-            have.update(h for (h,) in self._db.execute(q, [model, *part]))
-        return wanted - have
+        return missing(self._db, model, hashes)
 
     def put(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
         rows = [
@@ -60,6 +53,18 @@ class EmbeddingCache:
         self._db.close()
 
 
+def missing(conn: sqlite3.Connection, model: str, hashes: Iterable[str]) -> set[str]:
+    """Those of ``hashes`` that have no vector (read by hash only, without the vectors)."""
+    wanted = set(hashes)
+    have: set[str] = set()
+    batch = list(wanted)
+    for i in range(0, len(batch), 500):
+        part = batch[i : i + 500]
+        q = f"SELECT hash FROM vectors WHERE model=? AND hash IN ({','.join('?' * len(part))})"
+        have.update(h for (h,) in conn.execute(q, [model, *part]))
+    return wanted - have
+
+
 def lookup(conn: sqlite3.Connection, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
     """The cached vectors of those hashes that have one, by hash."""
     found: dict[str, np.ndarray] = {}
@@ -70,6 +75,19 @@ def lookup(conn: sqlite3.Connection, model: str, hashes: Iterable[str]) -> dict[
         for h, vec in conn.execute(q, [model, *part]):
             found[h] = np.frombuffer(vec, dtype="<f4").astype(np.float32)
     return found
+
+
+def read_missing(path: Path, model: str, hashes: list[str]) -> set[str]:
+    """``missing`` for a reader: opens the cache read-only; with no cache yet, every hash is missing."""
+    if not hashes or not path.exists():
+        return set(hashes)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        return missing(conn, model, hashes)
+    except sqlite3.OperationalError:  # a cache being created right now
+        return set(hashes)
+    finally:
+        conn.close()
 
 
 def read_cached(path: Path, model: str, hashes: list[str]) -> dict[str, np.ndarray]:

@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from chidao.config import ConfigError
-from chidao.store.cache import EmbeddingCache, read_cached
+from chidao.store.cache import EmbeddingCache, read_cached, read_missing
 from chidao.store.followup import FollowupStore, MarkStore
 from chidao.store.layout import CURRENT, EMBEDDINGS, IndexMeta, read_meta
 from chidao.store.snapshot import Snapshot, open_snapshot
@@ -68,6 +68,10 @@ class FileStore:
     def cached_vectors(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
         """Passage vectors the ingest already computed (the embedding cache), by text hash."""
         return read_cached(self.root / EMBEDDINGS, model, hashes)
+
+    def missing_vectors(self, model: str, hashes: list[str]) -> set[str]:
+        """Those of ``hashes`` the embedding cache has no vector for."""
+        return read_missing(self.root / EMBEDDINGS, model, hashes)
 
     def remember_vectors(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
         """Add passage vectors to the embedding cache (those a searcher computes ahead of questions)."""

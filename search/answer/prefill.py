@@ -69,10 +69,8 @@ def fill_passage_vectors(
         passages = index_passages(snap)
     report.passages = len(passages)
     hashes = [text_hash(p) for p in passages]
-    todo: list[int] = []
-    for i in range(0, len(passages), 500):
-        known = searcher.store.cached_vectors(model, hashes[i : i + 500])
-        todo.extend(j for j in range(i, min(i + 500, len(passages))) if hashes[j] not in known)
+    lacking = searcher.store.missing_vectors(model, hashes)
+    todo = [j for j, h in enumerate(hashes) if h in lacking]
     encoder = encoder if encoder is not None else searcher.encoder
     if progress is not None:
         progress(0, len(todo))

@@ -65,6 +65,10 @@ class PgStore:
         (asked by a searcher that has a snapshot open, so the schema is known to be there)."""
         return PgEmbeddingCache(self.conn()).lookup(model, hashes)
 
+    def missing_vectors(self, model: str, hashes: list[str]) -> set[str]:
+        """Those of ``hashes`` the ``embeddings`` table has no vector for."""
+        return PgEmbeddingCache(self.conn()).missing(model, hashes)
+
     def remember_vectors(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
         """Add passage vectors to the ``embeddings`` table (those a searcher computes ahead of questions)."""
         PgEmbeddingCache(self.conn()).put(model, hashes, vectors)
